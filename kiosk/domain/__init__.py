@@ -1,0 +1,17 @@
+"""Pure domain model: guests, queued changes, code normalisation and the admission decision."""
+
+from kiosk.domain.codes import normalise_code
+from kiosk.domain.decide import Mode, Verdict, VerdictKind, decide
+from kiosk.domain.models import Change, ChangeOutcome, Guest, PushResult
+
+__all__ = [
+    "Change",
+    "ChangeOutcome",
+    "Guest",
+    "Mode",
+    "PushResult",
+    "Verdict",
+    "VerdictKind",
+    "decide",
+    "normalise_code",
+]

@@ -1,0 +1,103 @@
+"""The admission decision: what a scan of a guest means in the station's current mode."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from kiosk.domain.models import Change, Guest
+
+
+class Mode(enum.StrEnum):
+    CHECK_IN = "check-in"
+    CHECK_OUT = "check-out"
+    TOGGLE = "toggle"
+
+
+class VerdictKind(enum.StrEnum):
+    ADMITTED = "admitted"
+    CHECKED_OUT = "checked_out"
+    ALREADY_IN = "already_in"
+    NOT_IN = "not_in"
+    UNKNOWN = "unknown"
+    DELETED = "deleted"
+    DEREGISTERED = "deregistered"
+
+    @property
+    def colour(self) -> str:
+        """The verdict class a door team reads at a glance: green, amber or red."""
+        if self in (VerdictKind.ADMITTED, VerdictKind.CHECKED_OUT):
+            return "green"
+        if self in (VerdictKind.ALREADY_IN, VerdictKind.NOT_IN):
+            return "amber"
+        return "red"
+
+    @property
+    def changes_presence(self) -> bool:
+        return self in (VerdictKind.ADMITTED, VerdictKind.CHECKED_OUT)
+
+
+MESSAGES = {
+    VerdictKind.ADMITTED: "Welcome: checked in",
+    VerdictKind.CHECKED_OUT: "Checked out",
+    VerdictKind.ALREADY_IN: "Already checked in",
+    VerdictKind.NOT_IN: "Not checked in: nothing to check out",
+    VerdictKind.UNKNOWN: "Code not known",
+    VerdictKind.DELETED: "This guest was removed from the list",
+    VerdictKind.DEREGISTERED: "This guest has deregistered",
+}
+
+
+@dataclass(frozen=True)
+class Verdict:
+    kind: VerdictKind
+    guest: Guest | None
+    # The presence state to queue when the verdict changes it (check_in, check_out), else None.
+    new_check_in: datetime | None = None
+    new_check_out: datetime | None = None
+    # For already_in: when the guest came in, and at which station if this station knows it.
+    since: datetime | None = None
+    station: str | None = None
+
+    @property
+    def message(self) -> str:
+        return MESSAGES[self.kind]
+
+
+def effective_guest(guest: Guest, pending: Sequence[Change]) -> Guest:
+    """The guest as the server will see it once the queue drains: last writer (by client time) wins."""
+    current = guest
+    for change in sorted(pending, key=lambda c: c.client_update):
+        if current.client_update is None or change.client_update >= current.client_update:
+            current = current.with_presence(change.check_in, change.check_out, change.client_update)
+    return current
+
+
+def decide(guest: Guest | None, pending: Sequence[Change], mode: Mode, now: datetime) -> Verdict:
+    """Decide a scan from the mirrored guest plus this station's queued changes for it."""
+    if guest is None:
+        return Verdict(VerdictKind.UNKNOWN, None)
+    if guest.deleted is not None:
+        return Verdict(VerdictKind.DELETED, guest)
+    if guest.registration_state == "deregistered":
+        return Verdict(VerdictKind.DEREGISTERED, guest)
+    current = effective_guest(guest, pending)
+    inside = current.is_inside
+    wants_in = mode is Mode.CHECK_IN or (mode is Mode.TOGGLE and not inside)
+    if wants_in:
+        if inside:
+            station = _station_of_check_in(current, pending)
+            return Verdict(VerdictKind.ALREADY_IN, current, since=current.check_in, station=station)
+        return Verdict(VerdictKind.ADMITTED, current, new_check_in=now, new_check_out=None)
+    if not inside:
+        return Verdict(VerdictKind.NOT_IN, current)
+    return Verdict(VerdictKind.CHECKED_OUT, current, new_check_in=current.check_in, new_check_out=now)
+
+
+def _station_of_check_in(guest: Guest, pending: Sequence[Change]) -> str | None:
+    for change in pending:
+        if change.check_in is not None and change.check_in == guest.check_in:
+            return change.station
+    return None

@@ -1,0 +1,35 @@
+"""ISO-8601 date-time helpers: every time the kiosk stores or sends carries an offset."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def parse_time(text: str | None) -> datetime | None:
+    """Parse an ISO-8601 time with an offset; None stays None. A time without offset is refused."""
+    if text is None:
+        return None
+    if not isinstance(text, str):
+        raise ValueError(f"not a date-time string: {text!r}")
+    value = datetime.fromisoformat(text)
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError(f"date-time without offset: {text!r}")
+    return value
+
+
+def format_time(value: datetime | None) -> str | None:
+    """Format as ISO-8601 in UTC with microseconds, so stored strings also sort in time order."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        raise ValueError("naive datetime")
+    return value.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def corrected(now: datetime, offset_seconds: float) -> datetime:
+    """The station's clock moved onto the server's, by the estimated offset (server minus station)."""
+    return now + timedelta(seconds=offset_seconds)

@@ -1,0 +1,86 @@
+"""The admission decision in each mode, from the mirror plus the station's own queued changes."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from kiosk.domain import Change, Guest, Mode, VerdictKind, decide
+from kiosk.domain.decide import effective_guest
+from kiosk.domain.models import ChangeKind
+
+T0 = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
+NOW = T0 + timedelta(hours=1)
+
+
+def guest(**kw: object) -> Guest:
+    return Guest(id="g1", access_code="abc", registration_state="registered", **kw)  # type: ignore[arg-type]
+
+
+def change(at: datetime, check_in: datetime | None, check_out: datetime | None, station: str = "A") -> Change:
+    return Change("c-" + at.isoformat(), "g1", ChangeKind.CHECK_IN, check_in, check_out, at, station)
+
+
+def test_unknown_when_no_guest() -> None:
+    assert decide(None, [], Mode.CHECK_IN, NOW).kind is VerdictKind.UNKNOWN
+
+
+def test_deleted_beats_everything() -> None:
+    v = decide(guest(deleted=T0, check_in=T0), [], Mode.CHECK_IN, NOW)
+    assert v.kind is VerdictKind.DELETED
+    assert v.new_check_in is None
+
+
+def test_deregistered() -> None:
+    g = Guest(id="g1", registration_state="deregistered")
+    assert decide(g, [], Mode.TOGGLE, NOW).kind is VerdictKind.DEREGISTERED
+
+
+def test_check_in_admits_then_already_in_with_station() -> None:
+    v = decide(guest(), [], Mode.CHECK_IN, NOW)
+    assert v.kind is VerdictKind.ADMITTED and v.new_check_in == NOW and v.new_check_out is None
+    pending = [change(NOW, NOW, None, station="North door")]
+    again = decide(guest(), pending, Mode.CHECK_IN, NOW + timedelta(seconds=5))
+    assert again.kind is VerdictKind.ALREADY_IN
+    assert again.since == NOW and again.station == "North door"
+
+
+def test_check_out_of_guest_not_inside() -> None:
+    assert decide(guest(), [], Mode.CHECK_OUT, NOW).kind is VerdictKind.NOT_IN
+    left = guest(check_in=T0, check_out=T0 + timedelta(minutes=5), client_update=T0 + timedelta(minutes=5))
+    assert decide(left, [], Mode.CHECK_OUT, NOW).kind is VerdictKind.NOT_IN
+
+
+def test_check_out_keeps_check_in_time() -> None:
+    inside = guest(check_in=T0, client_update=T0)
+    v = decide(inside, [], Mode.CHECK_OUT, NOW)
+    assert v.kind is VerdictKind.CHECKED_OUT
+    assert (v.new_check_in, v.new_check_out) == (T0, NOW)
+
+
+def test_toggle_alternates() -> None:
+    g = guest()
+    pending: list[Change] = []
+    kinds = []
+    for i in range(4):
+        at = NOW + timedelta(seconds=i)
+        v = decide(g, pending, Mode.TOGGLE, at)
+        kinds.append(v.kind)
+        pending.append(change(at, v.new_check_in, v.new_check_out))
+    assert kinds == [VerdictKind.ADMITTED, VerdictKind.CHECKED_OUT, VerdictKind.ADMITTED, VerdictKind.CHECKED_OUT]
+
+
+def test_newer_mirror_state_wins_over_older_pending() -> None:
+    # Another station checked the guest out after this station's queued check-in: last writer wins.
+    later = NOW + timedelta(minutes=1)
+    mirror = guest(check_in=NOW, check_out=later, client_update=later)
+    pending = [change(NOW, NOW, None)]
+    assert not effective_guest(mirror, pending).is_inside
+    assert decide(mirror, pending, Mode.CHECK_IN, later).kind is VerdictKind.ADMITTED
+
+
+@pytest.mark.parametrize("kind", list(VerdictKind))
+def test_every_verdict_has_a_colour_and_message(kind: VerdictKind) -> None:
+    assert kind.colour in {"green", "amber", "red"}
+    from kiosk.domain.decide import MESSAGES
+
+    assert MESSAGES[kind]
