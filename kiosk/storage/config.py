@@ -1,0 +1,123 @@
+"""The station's configuration and secrets on disk: a private data dir, a JSON file, a 0600 key file."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import tempfile
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+CONFIG_NAME = "config.json"
+SECRET_NAME = "api-key"
+MIRROR_NAME = "kiosk.sqlite3"
+
+
+class ConfigError(Exception):
+    """The configuration is missing or unreadable; the message says what to do."""
+
+
+@dataclass(frozen=True)
+class StationConfig:
+    server_url: str
+    event_id: str
+    station: str
+    event_name: str = ""
+    badge_field: str = "externalId"
+    # Which guest fields the verdict screen shows besides name and company.
+    display_fields: tuple[str, ...] = ("notes", "customField1")
+    pull_interval_s: float = 15.0
+    mode: str = "check-in"
+    # An extra CA bundle (path) for a server with a self-signed certificate; None trusts the system CAs.
+    ca_bundle: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def default_data_dir() -> Path:
+    """`KIOSK_DATA_DIR` if set, else the platform's per-user data dir."""
+    env = os.environ.get("KIOSK_DATA_DIR")
+    if env:
+        return Path(env).expanduser()
+    return Path(platformdirs.user_data_dir("kiosk", appauthor=False))
+
+
+def ensure_private_dir(path: Path) -> Path:
+    """Create the data dir readable by this user only (it holds guest data and a secret)."""
+    path.mkdir(parents=True, exist_ok=True)
+    with contextlib.suppress(PermissionError):
+        path.chmod(0o700)
+    return path
+
+
+def _write_private(path: Path, text: str) -> None:
+    """Write atomically with mode 0600 from the start, so the secret is never briefly world-readable."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
+    try:
+        os.fchmod(fd, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+def save_config(data_dir: Path, config: StationConfig, api_key: str | None = None) -> None:
+    ensure_private_dir(data_dir)
+    payload = asdict(config)
+    payload["display_fields"] = list(config.display_fields)
+    _write_private(data_dir / CONFIG_NAME, json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
+    if api_key is not None:
+        _write_private(data_dir / SECRET_NAME, api_key)
+
+
+def load_config(data_dir: Path) -> StationConfig:
+    path = data_dir / CONFIG_NAME
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"No station is configured in {data_dir}: run `kiosk configure` first.") from None
+    except (OSError, ValueError) as err:
+        raise ConfigError(f"The station configuration {path} cannot be read: {err}") from None
+    if not isinstance(raw, dict):
+        raise ConfigError(f"The station configuration {path} is not a JSON object.")
+    known = {f.name for f in fields(StationConfig)}
+    values = {k: v for k, v in raw.items() if k in known}
+    try:
+        if "display_fields" in values:
+            values["display_fields"] = tuple(values["display_fields"])
+        return StationConfig(**values)
+    except TypeError as err:
+        raise ConfigError(f"The station configuration {path} is incomplete: {err}") from None
+
+
+def load_api_key(data_dir: Path) -> str:
+    try:
+        return (data_dir / SECRET_NAME).read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        raise ConfigError(f"No API key is stored in {data_dir}: run `kiosk configure` again.") from None
+
+
+def mirror_path(data_dir: Path) -> Path:
+    return data_dir / MIRROR_NAME
+
+
+def read_private_json(data_dir: Path, name: str) -> dict[str, Any] | None:
+    """A small private state file (e.g. the staff PIN hash and its failed tries); None if absent/bad."""
+    try:
+        value = json.loads((data_dir / name).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return value if isinstance(value, dict) else None
+
+
+def write_private_json(data_dir: Path, name: str, value: dict[str, Any]) -> None:
+    ensure_private_dir(data_dir)
+    _write_private(data_dir / name, json.dumps(value))

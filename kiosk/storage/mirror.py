@@ -1,0 +1,217 @@
+"""The guest mirror: bulk upserts that respect queued changes, code lookups, and full-text search."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections.abc import Iterable
+from typing import Any
+
+from kiosk.domain.models import Guest
+from kiosk.storage.rows import (
+    CHECK_IN,
+    CHECK_OUT,
+    CLIENT_UPDATE,
+    GUEST_COLUMNS,
+    GUEST_SELECT,
+    dump_json,
+    guest_to_row,
+    row_to_guest,
+)
+from kiosk.storage.schema import FTS_COLUMNS
+
+log = logging.getLogger(__name__)
+
+_UPSERT = (
+    f"INSERT INTO guests ({', '.join(GUEST_COLUMNS)}) VALUES ({', '.join('?' * len(GUEST_COLUMNS))}) "
+    "ON CONFLICT(id) DO UPDATE SET "
+    + ", ".join(f"{c} = excluded.{c}" for c in GUEST_COLUMNS[1:])
+    # A re-pulled row identical to the mirrored one is left alone: no page or index is rewritten.
+    + " WHERE ("
+    + ", ".join(f"guests.{c}" for c in GUEST_COLUMNS[1:])
+    + ") IS NOT ("
+    + ", ".join(f"excluded.{c}" for c in GUEST_COLUMNS[1:])
+    + ")"
+)
+# Ordered so that, per guest, the last row read is the queued change that wins by client time.
+_QUEUED_PRESENCE = (
+    "SELECT guest_id, check_in, check_out, client_update FROM outbox "
+    "WHERE state = 'queued' ORDER BY client_update, seq"
+)
+_LOOKUPS = tuple(
+    f"SELECT {GUEST_SELECT} FROM guests g WHERE {where} ORDER BY g.deleted IS NOT NULL, g.rid DESC LIMIT 1"
+    for where in ("g.access_code_norm = ?", "g.badge_norm = ?", "g.id = ? COLLATE NOCASE")
+)
+_FTS_COLS = ", ".join(FTS_COLUMNS)
+_FTS_SLICE = slice(GUEST_COLUMNS.index(FTS_COLUMNS[0]), GUEST_COLUMNS.index(FTS_COLUMNS[-1]) + 1)
+assert GUEST_COLUMNS[_FTS_SLICE] == FTS_COLUMNS, "searchable columns must stay adjacent in a guest row"
+_PAGE_IDS = "SELECT value FROM json_each(?)"
+_INDEXED_TEXT = f"SELECT id, {_FTS_COLS} FROM guests WHERE id IN ({_PAGE_IDS})"
+# External-content FTS5: an entry is removed by repeating the exact text it was indexed with.
+_FTS_DELETE = (
+    f"INSERT INTO guests_fts (guests_fts, rowid, {_FTS_COLS}) "
+    f"SELECT 'delete', rid, {_FTS_COLS} FROM guests WHERE id IN ({_PAGE_IDS})"
+)
+_FTS_INSERT_NEW = (
+    f"INSERT INTO guests_fts (rowid, {_FTS_COLS}) SELECT rid, {_FTS_COLS} FROM guests WHERE rid > ?"
+)
+_FTS_INSERT_IDS = (
+    f"INSERT INTO guests_fts (rowid, {_FTS_COLS}) "
+    f"SELECT rid, {_FTS_COLS} FROM guests WHERE id IN ({_PAGE_IDS})"
+)
+_MAX_SEARCH_WORDS = 8
+_MAX_WORD_LENGTH = 64
+
+# Anything a malformed record can raise while being turned into a row; such a record is skipped.
+_ROW_ERRORS = (AttributeError, TypeError, ValueError, OverflowError, RecursionError)
+
+
+def prepare_rows(guests: Iterable[Guest], badge_field: str) -> dict[str, list[Any]]:
+    """Mirror rows by guest id, a later duplicate winning; records the mirror cannot hold are skipped.
+
+    Done before the write transaction starts, so that the write lock is held only for the writing.
+    """
+    rows: dict[str, list[Any]] = {}
+    skipped = 0
+    first_problem = ""
+    for guest in guests:
+        try:
+            row = guest_to_row(guest, badge_field)
+        except _ROW_ERRORS as exc:
+            row, problem = None, f"{type(exc).__name__}: {exc}"
+        else:
+            problem = "no usable guest id"
+        if row is None:
+            skipped += 1
+            first_problem = first_problem or problem
+            continue
+        rows[row[0]] = list(row)
+    if skipped:
+        log.warning("skipped %d guest record(s) the mirror cannot hold; first: %s", skipped, first_problem)
+    return rows
+
+
+def write_rows(conn: sqlite3.Connection, rows: dict[str, list[Any]]) -> None:
+    """Upsert prepared rows inside the caller's transaction, keeping the search index in step.
+
+    A pull never erases a change still queued here: when this station's newest queued change for a
+    guest is later (by client time) than the incoming row, the row keeps the queued presence.
+    """
+    if not rows:
+        return
+    pending = {r[0]: r for r in conn.execute(_QUEUED_PRESENCE)}
+    for guest_id, queued in pending.items():
+        incoming = rows.get(guest_id)
+        if incoming is not None and (incoming[CLIENT_UPDATE] is None or queued[3] > incoming[CLIENT_UPDATE]):
+            incoming[CHECK_IN], incoming[CHECK_OUT], incoming[CLIENT_UPDATE] = queued[1], queued[2], queued[3]
+    # New rows get rowids above the current largest, so they can be indexed as one range afterwards.
+    newest_before = conn.execute("SELECT coalesce(max(rid), 0) FROM guests").fetchone()[0]
+    stale = _stale_search_entries(conn, rows) if newest_before else []
+    if stale:
+        conn.execute(_FTS_DELETE, (dump_json(stale),))
+    conn.executemany(_UPSERT, rows.values())
+    conn.execute(_FTS_INSERT_NEW, (newest_before,))
+    if stale:
+        conn.execute(_FTS_INSERT_IDS, (dump_json(stale),))
+
+
+def _stale_search_entries(conn: sqlite3.Connection, rows: dict[str, list[Any]]) -> list[str]:
+    """Ids of mirrored guests whose searchable text this page changes; their entries must be redone.
+
+    Rows whose text is unchanged, the usual case on a re-pull, cost no index work at all.
+    """
+    return [
+        guest_id
+        for guest_id, *indexed in conn.execute(_INDEXED_TEXT, (dump_json(list(rows)),))
+        if indexed != rows[guest_id][_FTS_SLICE]
+    ]
+
+
+def find_guest(conn: sqlite3.Connection, code_norm: str) -> Guest | None:
+    """Access code first, then badge, then guest id; a live guest beats a deleted one at any step."""
+    if not code_norm:
+        return None
+    deleted_match = None
+    for sql in _LOOKUPS:
+        row = conn.execute(sql, (code_norm,)).fetchone()
+        if row is None:
+            continue
+        if row[7] is None:
+            return row_to_guest(row)
+        deleted_match = deleted_match or row
+    return row_to_guest(deleted_match) if deleted_match else None
+
+
+def get_guest(conn: sqlite3.Connection, guest_id: str) -> Guest | None:
+    row = conn.execute(f"SELECT {GUEST_SELECT} FROM guests g WHERE g.id = ?", (guest_id,)).fetchone()
+    return row_to_guest(row) if row else None
+
+
+def companions_of(conn: sqlite3.Connection, guest: Guest) -> list[Guest]:
+    rows = conn.execute(
+        f"SELECT {GUEST_SELECT} FROM guests g "
+        "WHERE (g.parent_id = :id OR g.id IN (SELECT value FROM json_each(:listed))) "
+        "AND g.deleted IS NULL AND g.id != :id "
+        "ORDER BY g.last_name COLLATE NOCASE, g.first_name COLLATE NOCASE, g.id",
+        {"id": guest.id, "listed": _json_list(guest.companions)},
+    )
+    return [row_to_guest(r) for r in rows]
+
+
+def _json_list(values: Iterable[object]) -> str:
+    return dump_json([v for v in values if isinstance(v, str)])
+
+
+def match_expression(text: str) -> str | None:
+    """An FTS5 query that prefix-matches every typed word; None when nothing searchable was typed.
+
+    Each word becomes a quoted phrase, so operators, quotes, '*', '-' and brackets in user text are
+    only ever text. A word such as "o'brien" becomes the phrase "o brien*", as the tokenizer sees it.
+    """
+    if not isinstance(text, str):
+        return None
+    terms = []
+    for word in text.split()[: _MAX_SEARCH_WORDS * 4]:
+        word = word[:_MAX_WORD_LENGTH]
+        if not any(ch.isalnum() for ch in word):
+            continue
+        terms.append('"' + word.replace('"', '""') + '"*')
+        if len(terms) == _MAX_SEARCH_WORDS:
+            break
+    return " ".join(terms) or None
+
+
+def search(conn: sqlite3.Connection, text: str, limit: int) -> list[Guest]:
+    expression = match_expression(text)
+    if expression is None or limit <= 0:
+        return []
+    try:
+        rows = conn.execute(
+            f"SELECT {GUEST_SELECT} FROM guests_fts JOIN guests g ON g.rid = guests_fts.rowid "
+            "WHERE guests_fts MATCH ? AND g.deleted IS NULL "
+            "ORDER BY guests_fts.rank, g.last_name COLLATE NOCASE, g.first_name COLLATE NOCASE "
+            "LIMIT ?",
+            (expression, int(limit)),
+        ).fetchall()
+    except sqlite3.OperationalError as exc:
+        # Quoting makes this unreachable for typed text; if FTS5 still objects, "no match" is the answer.
+        log.warning("search for %r failed: %s", text[:100], exc)
+        return []
+    return [row_to_guest(r) for r in rows]
+
+
+def counts(conn: sqlite3.Connection) -> dict[str, int]:
+    row = conn.execute(
+        """
+        SELECT
+            (SELECT count(*) FROM guests),
+            (SELECT count(*) FROM guests WHERE deleted IS NOT NULL),
+            (SELECT count(*) FROM guests WHERE deleted IS NULL AND check_in IS NOT NULL
+                AND (check_out IS NULL OR check_out < check_in)),
+            (SELECT count(*) FROM outbox WHERE state = 'queued'),
+            (SELECT count(*) FROM outbox WHERE state = 'conflict' AND acknowledged = 0),
+            (SELECT count(*) FROM scans)
+        """
+    ).fetchone()
+    keys = ("guests", "deleted", "checked_in", "queued", "conflicts", "scans")
+    return dict(zip(keys, (int(v) for v in row), strict=True))

@@ -1,0 +1,149 @@
+"""The outbox of queued changes and the scan log; statements run inside the caller's transaction."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections.abc import Sequence
+
+from kiosk.domain.codes import MAX_CODE_LENGTH
+from kiosk.domain.models import Change, Guest
+from kiosk.domain.timeutil import format_time, parse_time
+from kiosk.storage.records import Conflict, ScanRecord
+from kiosk.storage.rows import CHANGE_COLUMNS, guest_from_json, guest_to_json, row_to_change
+
+log = logging.getLogger(__name__)
+
+
+def record_scan(conn: sqlite3.Connection, scan: ScanRecord, change: Change | None, now: str) -> bool:
+    """Log the scan and queue its change; False (and nothing written) when the change is already known."""
+    if change is not None:
+        known = conn.execute("SELECT 1 FROM outbox WHERE change_id = ?", (change.change_id,)).fetchone()
+        if known:
+            # A retried call after a crash or a double-click: the first one already did the work.
+            return False
+    at = format_time(scan.at)
+    change_id = scan.change_id or (change.change_id if change is not None else None)
+    conn.execute(
+        "INSERT INTO scans (at, code, verdict, guest_id, station, mode, change_id) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (
+            at,
+            str(scan.code)[:MAX_CODE_LENGTH],
+            str(scan.verdict),
+            scan.guest_id,
+            str(scan.station),
+            str(scan.mode),
+            change_id,
+        ),
+    )
+    if change is None:
+        return True
+    check_in, check_out = format_time(change.check_in), format_time(change.check_out)
+    client_update = format_time(change.client_update)
+    conn.execute(
+        f"INSERT INTO outbox ({CHANGE_COLUMNS}, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            change.change_id,
+            change.guest_id,
+            str(change.kind),
+            check_in,
+            check_out,
+            client_update,
+            str(change.station),
+            now,
+        ),
+    )
+    # The mirror shows the station's effective state at once; a later pull cannot undo it while queued.
+    conn.execute(
+        "UPDATE guests SET check_in = ?, check_out = ?, client_update = ? WHERE id = ?",
+        (check_in, check_out, client_update, change.guest_id),
+    )
+    return True
+
+
+def local_changes_for(conn: sqlite3.Connection, guest_id: str, limit: int) -> list[Change]:
+    """The newest `limit` changes for the guest that are not dropped, returned oldest first."""
+    rows = conn.execute(
+        f"SELECT {CHANGE_COLUMNS} FROM outbox WHERE guest_id = ? AND state != 'dropped' "
+        "ORDER BY seq DESC LIMIT ?",
+        (guest_id, limit),
+    ).fetchall()
+    return [row_to_change(r) for r in reversed(rows)]
+
+
+def last_change(conn: sqlite3.Connection) -> Change | None:
+    row = conn.execute(
+        f"SELECT {CHANGE_COLUMNS} FROM outbox WHERE state IN ('queued', 'done') ORDER BY seq DESC LIMIT 1"
+    ).fetchone()
+    return row_to_change(row) if row else None
+
+
+def queued_changes(conn: sqlite3.Connection, limit: int) -> list[Change]:
+    rows = conn.execute(
+        f"SELECT {CHANGE_COLUMNS} FROM outbox WHERE state = 'queued' ORDER BY seq LIMIT ?", (limit,)
+    )
+    return [row_to_change(r) for r in rows]
+
+
+def queued_count(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("SELECT count(*) FROM outbox WHERE state = 'queued'").fetchone()[0])
+
+
+def mark_answered(
+    conn: sqlite3.Connection,
+    done: Sequence[str],
+    conflicts: Sequence[tuple[str, Guest | None]],
+    dropped: Sequence[tuple[str, str]],
+    now: str,
+) -> None:
+    """Record the server's answers. Only queued rows change: the first answer for a change stands."""
+    where = "WHERE change_id = ? AND state = 'queued'"
+    conn.executemany(
+        f"UPDATE outbox SET state = 'done', answered_at = ? {where}", [(now, cid) for cid in done]
+    )
+    conn.executemany(
+        f"UPDATE outbox SET state = 'conflict', answered_at = ?, winner = ?, acknowledged = 0 {where}",
+        [(now, guest_to_json(winner) if winner is not None else None, cid) for cid, winner in conflicts],
+    )
+    conn.executemany(
+        f"UPDATE outbox SET state = 'dropped', answered_at = ?, message = ? {where}",
+        [(now, str(message), cid) for cid, message in dropped],
+    )
+
+
+def list_conflicts(conn: sqlite3.Connection, include_acknowledged: bool) -> list[Conflict]:
+    only_open = "" if include_acknowledged else "AND acknowledged = 0"
+    rows = conn.execute(
+        f"SELECT {CHANGE_COLUMNS}, winner, answered_at, acknowledged FROM outbox "
+        f"WHERE state = 'conflict' {only_open} ORDER BY seq DESC"
+    )
+    result = []
+    for row in rows:
+        try:
+            winner = guest_from_json(row[7])
+        except (ValueError, KeyError, TypeError) as exc:
+            log.warning("unreadable winner stored for change %s: %s", row[0], exc)
+            winner = None
+        result.append(Conflict(row_to_change(row), winner, parse_time(row[8]), bool(row[9])))
+    return result
+
+
+def acknowledge(conn: sqlite3.Connection, change_ids: Sequence[str] | None) -> int:
+    sql = "UPDATE outbox SET acknowledged = 1 WHERE state = 'conflict' AND acknowledged = 0"
+    if change_ids is None:
+        return conn.execute(sql).rowcount
+    return sum(conn.execute(f"{sql} AND change_id = ?", (cid,)).rowcount for cid in change_ids)
+
+
+def recent_scans(conn: sqlite3.Connection, limit: int) -> list[ScanRecord]:
+    rows = conn.execute(
+        "SELECT at, code, verdict, guest_id, station, mode, change_id FROM scans ORDER BY id DESC LIMIT ?",
+        (limit,),
+    )
+    result = []
+    for at, code, verdict, guest_id, station, mode, change_id in rows:
+        when = parse_time(at)
+        assert when is not None  # the column is NOT NULL
+        result.append(ScanRecord(when, code, verdict, guest_id, station, mode, change_id))
+    return result

@@ -1,0 +1,50 @@
+"""The plain records the store hands out: scan log entries, conflicts, the sync state, and its error."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from kiosk.domain.models import Change, Guest
+
+
+class StoreError(Exception):
+    """The local database could not be opened or written; `str(err)` is one line fit for staff.
+
+    Nothing was half-written: the transaction that failed was rolled back as a whole.
+    """
+
+
+@dataclass(frozen=True)
+class ScanRecord:
+    """One scan as the scan log keeps it, accepted or not."""
+
+    at: datetime
+    code: str
+    verdict: str
+    guest_id: str | None
+    station: str
+    mode: str
+    change_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """A queued change the server refused because another station's later change won."""
+
+    change: Change
+    winner: Guest | None
+    answered_at: datetime | None
+    acknowledged: bool
+
+
+@dataclass(frozen=True)
+class SyncState:
+    """Where synchronisation stands: the server-time cursor, outcomes, and the clock offset."""
+
+    cursor: datetime | None = None
+    last_success: datetime | None = None
+    last_attempt: datetime | None = None
+    last_error: str | None = None
+    clock_offset: float = 0.0
+    online: bool | None = None

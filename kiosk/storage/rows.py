@@ -1,0 +1,225 @@
+"""Conversion between domain objects (Guest, Change) and the rows the mirror and outbox store."""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+try:
+    import orjson
+except ImportError:  # pragma: no cover - optional speed-up; the standard library does the same job
+    orjson = None  # type: ignore[assignment]
+
+from kiosk.domain.codes import MAX_CODE_LENGTH, normalise_code
+from kiosk.domain.models import Change, ChangeKind, Guest
+from kiosk.domain.timeutil import format_time, parse_time
+
+# Column order of the guests table as written by upserts; `row_to_guest` reads the same names.
+GUEST_COLUMNS = (
+    "id",
+    "parent_id",
+    "access_code",
+    "client_update",
+    "server_update",
+    "check_in",
+    "check_out",
+    "deleted",
+    "registration_state",
+    "highlight_color",
+    "fields",
+    "companions",
+    "access_code_norm",
+    "badge_norm",
+    "first_name",
+    "last_name",
+    "company",
+    "email",
+)
+# Positions of the presence columns in a guest row, for the queued-change rule.
+CHECK_IN = GUEST_COLUMNS.index("check_in")
+CHECK_OUT = GUEST_COLUMNS.index("check_out")
+CLIENT_UPDATE = GUEST_COLUMNS.index("client_update")
+
+GUEST_SELECT = ", ".join(f"g.{c}" for c in GUEST_COLUMNS[:12])
+
+CHANGE_COLUMNS = "change_id, guest_id, kind, check_in, check_out, client_update, station"
+
+
+def _json_default(value: object) -> object:
+    # ijson hands numbers over as Decimal; other odd values are kept as text rather than lost.
+    if isinstance(value, Decimal):
+        if value == value.to_integral_value() and value.is_finite():
+            return int(value)
+        as_float = float(value)
+        return as_float if math.isfinite(as_float) else str(value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, set | frozenset | tuple):
+        return list(value)
+    if isinstance(value, Mapping):
+        return dict(value)
+    return str(value)
+
+
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=_json_default)
+
+
+def dump_json(value: object) -> str:
+    """Compact JSON text; orjson when installed (bulk pages spend much of their time here)."""
+    if orjson is not None:
+        try:
+            return orjson.dumps(value, default=_json_default, option=orjson.OPT_NON_STR_KEYS).decode()
+        except TypeError:
+            pass  # e.g. an integer beyond 64 bits, which the standard encoder still writes
+    return _ENCODER.encode(value)
+
+
+def fast_normalise(code: str | None) -> str | None:
+    """normalise_code(code) or None, with a shortcut for the usual short printable ASCII code.
+
+    For such a string NFKC changes nothing, there are no control characters, and casefold is lower,
+    so only the strip, the AIM-prefix check and the case fold remain; anything else takes the full path.
+    """
+    if code is None:
+        return None
+    if len(code) <= MAX_CODE_LENGTH and code.isascii() and code.isprintable():
+        text = code.strip()
+        if not text.startswith("]"):
+            return text.lower() or None
+    return normalise_code(code) or None
+
+
+def _scalar_text(value: object) -> str | None:
+    """A field value as text for codes and display columns; lists, dicts and booleans are not text."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int | Decimal | float) and not isinstance(value, bool):
+        return str(value)
+    return None
+
+
+def guest_to_row(guest: Guest, badge_field: str) -> tuple[Any, ...] | None:
+    """The row for one guest, or None when the mirror cannot hold it (no usable id)."""
+    guest_id = guest.id
+    if not isinstance(guest_id, str) or not guest_id.strip():
+        return None
+    fields = guest.fields
+    if not isinstance(fields, dict):
+        fields = dict(fields) if isinstance(fields, Mapping) else {}
+    companions = guest.companions
+    get = fields.get
+    access_code = _scalar_text(guest.access_code)
+    badge = _scalar_text(get(badge_field))
+    state = guest.registration_state
+    color = guest.highlight_color
+    return (
+        guest_id,
+        guest.parent_id if isinstance(guest.parent_id, str) and guest.parent_id else None,
+        access_code,
+        format_time(guest.client_update),
+        format_time(guest.server_update),
+        format_time(guest.check_in),
+        format_time(guest.check_out),
+        format_time(guest.deleted),
+        state if isinstance(state, str) and state else "unknown",
+        color if isinstance(color, str) else None,
+        dump_json(fields),
+        dump_json([c for c in companions if isinstance(c, str) and c]) if companions else "[]",
+        fast_normalise(access_code),
+        fast_normalise(badge),
+        _scalar_text(get("firstName")),
+        _scalar_text(get("lastName")),
+        _scalar_text(get("company")),
+        _scalar_text(get("email")),
+    )
+
+
+def badge_norm_of(fields_json: str, badge_field: str) -> str | None:
+    try:
+        fields = json.loads(fields_json)
+    except ValueError:
+        return None
+    if not isinstance(fields, dict):
+        return None
+    return fast_normalise(_scalar_text(fields.get(badge_field)))
+
+
+def row_to_guest(row: Sequence[Any]) -> Guest:
+    """A Guest from the first twelve guest columns, in GUEST_COLUMNS order."""
+    fields = json.loads(row[10]) if row[10] else {}
+    companions = json.loads(row[11]) if row[11] else []
+    return Guest(
+        id=row[0],
+        parent_id=row[1],
+        access_code=row[2],
+        client_update=parse_time(row[3]),
+        server_update=parse_time(row[4]),
+        check_in=parse_time(row[5]),
+        check_out=parse_time(row[6]),
+        deleted=parse_time(row[7]),
+        registration_state=row[8],
+        highlight_color=row[9],
+        fields=fields if isinstance(fields, dict) else {},
+        companions=tuple(str(c) for c in companions) if isinstance(companions, list) else (),
+    )
+
+
+def guest_to_json(guest: Guest) -> str:
+    """A self-contained JSON copy of a guest (for a conflict's winner), readable by guest_from_json."""
+    return dump_json(
+        {
+            "id": guest.id,
+            "parent_id": guest.parent_id,
+            "access_code": guest.access_code,
+            "client_update": format_time(guest.client_update),
+            "server_update": format_time(guest.server_update),
+            "check_in": format_time(guest.check_in),
+            "check_out": format_time(guest.check_out),
+            "deleted": format_time(guest.deleted),
+            "registration_state": guest.registration_state,
+            "highlight_color": guest.highlight_color,
+            "fields": dict(guest.fields),
+            "companions": list(guest.companions),
+        }
+    )
+
+
+def guest_from_json(text: str | None) -> Guest | None:
+    if not text:
+        return None
+    data = json.loads(text)
+    fields = data.get("fields")
+    companions = data.get("companions")
+    return Guest(
+        id=data["id"],
+        parent_id=data.get("parent_id"),
+        access_code=data.get("access_code"),
+        client_update=parse_time(data.get("client_update")),
+        server_update=parse_time(data.get("server_update")),
+        check_in=parse_time(data.get("check_in")),
+        check_out=parse_time(data.get("check_out")),
+        deleted=parse_time(data.get("deleted")),
+        registration_state=data.get("registration_state") or "unknown",
+        highlight_color=data.get("highlight_color"),
+        fields=fields if isinstance(fields, dict) else {},
+        companions=tuple(str(c) for c in companions) if isinstance(companions, list) else (),
+    )
+
+
+def row_to_change(row: Sequence[Any]) -> Change:
+    """A Change from the CHANGE_COLUMNS of an outbox row."""
+    client_update = parse_time(row[5])
+    assert client_update is not None  # the column is NOT NULL
+    return Change(
+        change_id=row[0],
+        guest_id=row[1],
+        kind=ChangeKind(row[2]),
+        check_in=parse_time(row[3]),
+        check_out=parse_time(row[4]),
+        client_update=client_update,
+        station=row[6],
+    )

@@ -1,0 +1,168 @@
+"""Connection settings and the versioned schema migrations of the kiosk database (PRAGMA user_version)."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections.abc import Callable
+
+from sqlite_utils import Database
+
+from kiosk.storage.records import StoreError
+
+log = logging.getLogger(__name__)
+
+BUSY_TIMEOUT_MS = 10_000
+FTS_COLUMNS = ("first_name", "last_name", "company", "email")
+
+
+def configure(conn: sqlite3.Connection) -> None:
+    """Per-connection pragmas; busy_timeout first so that switching to WAL may wait for other writers."""
+    conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    mode = conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+    if str(mode).lower() != "wal":
+        log.warning("SQLite refused WAL journaling (got %r); concurrent readers may wait", mode)
+    # FULL also syncs the WAL on every commit: a scan the guest saw accepted survives a power cut.
+    conn.execute("PRAGMA synchronous=FULL")
+    conn.execute("PRAGMA foreign_keys=ON")
+
+
+def _m1_initial(db: Database) -> None:
+    guests = db.table("guests")
+    # An explicit integer key rather than `id` as the rowid owner: VACUUM may renumber implicit rowids,
+    # and the full-text index refers to rows by rowid.
+    guests.create(
+        {
+            "rid": int,
+            "id": str,
+            "parent_id": str,
+            "access_code": str,
+            "client_update": str,
+            "server_update": str,
+            "check_in": str,
+            "check_out": str,
+            "deleted": str,
+            "registration_state": str,
+            "highlight_color": str,
+            "fields": str,
+            "companions": str,
+            "access_code_norm": str,
+            "badge_norm": str,
+            "first_name": str,
+            "last_name": str,
+            "company": str,
+            "email": str,
+        },
+        pk="rid",
+        not_null=["id", "registration_state", "fields", "companions"],
+        defaults={"registration_state": "unknown", "fields": "{}", "companions": "[]"},
+    )
+    guests.create_index(["id"], index_name="guests_id", unique=True)
+    guests.create_index(["access_code_norm"], index_name="guests_access_code_norm")
+    guests.create_index(["badge_norm"], index_name="guests_badge_norm")
+    guests.create_index(["parent_id"], index_name="guests_parent_id")
+    # A scanned guest id arrives case-folded; this index answers `id = ? COLLATE NOCASE`.
+    db.execute("CREATE INDEX guests_id_nocase ON guests (id COLLATE NOCASE)")
+    # Partial indexes keep counts() off a scan of the wide rows: they hold only the few rows counted.
+    db.execute("CREATE INDEX guests_deleted ON guests (deleted) WHERE deleted IS NOT NULL")
+    db.execute(
+        "CREATE INDEX guests_present ON guests (check_in, check_out) "
+        "WHERE deleted IS NULL AND check_in IS NOT NULL"
+    )
+    # No triggers keep this index in step: per-row triggers make FTS5 flush its buffer on every
+    # statement, which is several times slower on a bulk page. mirror.upsert_guests and Store.wipe,
+    # the only writers of the searchable columns, maintain it explicitly in the same transaction.
+    guests.enable_fts(list(FTS_COLUMNS), tokenize="unicode61 remove_diacritics 2")
+
+    # AUTOINCREMENT and the CHECK constraints are not expressible through Table.create().
+    db.execute(
+        """
+        CREATE TABLE outbox (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            change_id TEXT NOT NULL UNIQUE,
+            guest_id TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            check_in TEXT,
+            check_out TEXT,
+            client_update TEXT NOT NULL,
+            station TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            state TEXT NOT NULL DEFAULT 'queued'
+                CHECK (state IN ('queued', 'done', 'conflict', 'dropped')),
+            answered_at TEXT,
+            winner TEXT,
+            message TEXT,
+            acknowledged INTEGER NOT NULL DEFAULT 0 CHECK (acknowledged IN (0, 1))
+        )
+        """
+    )
+    outbox = db.table("outbox")
+    outbox.create_index(["state", "seq"], index_name="outbox_state")
+    outbox.create_index(["guest_id", "seq"], index_name="outbox_guest")
+
+    scans = db.table("scans")
+    scans.create(
+        {
+            "id": int,
+            "at": str,
+            "code": str,
+            "verdict": str,
+            "guest_id": str,
+            "station": str,
+            "mode": str,
+            "change_id": str,
+        },
+        pk="id",
+        not_null=["at", "code", "verdict", "station", "mode"],
+    )
+    scans.create_index(["guest_id"], index_name="scans_guest")
+
+    db.table("sync_state").create(
+        {
+            "id": int,
+            "cursor": str,
+            "last_success": str,
+            "last_attempt": str,
+            "last_error": str,
+            "clock_offset": float,
+            "online": int,
+        },
+        pk="id",
+        not_null=["clock_offset"],
+        defaults={"clock_offset": 0.0},
+    )
+    db.execute("INSERT INTO sync_state (id) VALUES (1)")
+
+    db.table("meta").create({"key": str, "value": str}, pk="key")
+
+
+MIGRATIONS: list[Callable[[Database], None]] = [_m1_initial]
+
+
+def user_version(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+
+def migrate(db: Database) -> None:
+    """Bring the schema up to date, one migration per transaction; safe when processes race."""
+    conn = db.conn
+    latest = len(MIGRATIONS)
+    for target, step in enumerate(MIGRATIONS, start=1):
+        if user_version(conn) >= target:
+            continue
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            # Another process may have migrated while this one waited for the write lock.
+            if user_version(conn) < target:
+                step(db)
+                conn.execute(f"PRAGMA user_version = {target}")
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+    found = user_version(conn)
+    if found > latest:
+        raise StoreError(
+            f"the local database has schema version {found}, newer than this kiosk understands ({latest})"
+        )

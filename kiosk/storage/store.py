@@ -1,0 +1,273 @@
+"""The Store: one SQLite connection holding the guest mirror, the outbox, the scan log and sync state.
+
+Every write method is one transaction (BEGIN IMMEDIATE ... COMMIT) and has committed when it
+returns, so whatever the caller shows next is already durable. Several Store instances, in one
+process or several, may share a file: WAL lets readers go on during a write, and writers wait up to
+the busy timeout for each other. One instance belongs to one thread at a time.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from types import TracebackType
+
+from sqlite_utils import Database
+
+from kiosk.domain.models import Change, Guest
+from kiosk.domain.timeutil import format_time, parse_time, utcnow
+from kiosk.storage import mirror, outbox
+from kiosk.storage.records import Conflict, ScanRecord, StoreError, SyncState
+from kiosk.storage.rows import badge_norm_of
+from kiosk.storage.schema import BUSY_TIMEOUT_MS, configure, migrate
+
+log = logging.getLogger(__name__)
+
+_TIME_FIELDS = ("cursor", "last_success", "last_attempt")
+_SYNC_FIELDS = tuple(f.name for f in dataclasses.fields(SyncState))
+
+
+class Store:
+    """The kiosk's local database. Create with `Store.open(path)`."""
+
+    def __init__(self, db: Database, path: Path, badge_field: str) -> None:
+        self.path = path
+        self.badge_field = badge_field
+        self._db = db
+        self._conn = db.conn
+
+    @classmethod
+    def open(cls, path: str | Path, *, badge_field: str = "externalId") -> Store:
+        """Open (creating if needed) and migrate the database at `path`; StoreError if unusable."""
+        path = Path(path).expanduser()
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(
+                path, check_same_thread=False, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000
+            )
+        except (OSError, sqlite3.Error) as exc:
+            raise StoreError(f"cannot open the local database {path}: {exc}") from exc
+        try:
+            configure(conn)
+            db = Database(conn, execute_plugins=False)
+            migrate(db)
+            store = cls(db, path, badge_field)
+            store._adopt_badge_field()
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            raise StoreError(f"{path} is not a usable kiosk database: {exc}") from exc
+        except BaseException:
+            conn.close()
+            raise
+        return store
+
+    def close(self) -> None:
+        """Close the connection; everything written is already committed. Closing twice is harmless."""
+        self._conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        conn = self._conn
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            raise StoreError(f"the local database is not writable: {exc}") from exc
+        try:
+            yield conn
+            conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            self._rollback()
+            raise StoreError(f"writing the local database failed, nothing was changed: {exc}") from exc
+        except BaseException:
+            self._rollback()
+            raise
+
+    def _rollback(self) -> None:
+        if self._conn.in_transaction:
+            self._conn.execute("ROLLBACK")
+
+    def _adopt_badge_field(self) -> None:
+        """Recompute badge codes when the configured badge field differs from the one they came from."""
+        row = self._conn.execute("SELECT value FROM meta WHERE key = 'badge_field'").fetchone()
+        if row is not None and row[0] == self.badge_field:
+            return
+        with self._write() as conn:
+            rows = conn.execute("SELECT rid, fields FROM guests").fetchall()
+            conn.executemany(
+                "UPDATE guests SET badge_norm = ? WHERE rid = ?",
+                [(badge_norm_of(fields, self.badge_field), rid) for rid, fields in rows],
+            )
+            conn.execute(
+                "INSERT INTO meta (key, value) VALUES ('badge_field', ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                (self.badge_field,),
+            )
+
+    # --- mirror
+
+    def find_guest(self, code_norm: str) -> Guest | None:
+        """By access code, then badge, then id (case-insensitive); deleted guests are found too.
+
+        When several guests match, a live one is preferred over a deleted one.
+        """
+        return mirror.find_guest(self._conn, code_norm)
+
+    def get_guest(self, guest_id: str) -> Guest | None:
+        return mirror.get_guest(self._conn, guest_id)
+
+    def companions_of(self, guest: Guest) -> list[Guest]:
+        """Live guests whose parent is `guest`, and those `guest` lists as companions."""
+        return mirror.companions_of(self._conn, guest)
+
+    def search(self, text: str, limit: int = 20) -> list[Guest]:
+        """Live guests whose name, company or email has a word starting with each typed word."""
+        return mirror.search(self._conn, text, limit)
+
+    def apply_pull_page(self, guests: Sequence[Guest], *, cursor: datetime | None = None) -> None:
+        """Upsert a page of pulled guests; with `cursor`, move the cursor in the same transaction."""
+        rows = mirror.prepare_rows(guests, self.badge_field)
+        with self._write() as conn:
+            mirror.write_rows(conn, rows)
+            if cursor is not None:
+                conn.execute(
+                    "UPDATE sync_state SET cursor = ?, last_success = ? WHERE id = 1",
+                    (format_time(cursor), format_time(utcnow())),
+                )
+
+    def counts(self) -> dict[str, int]:
+        """guests, deleted, checked_in, queued, conflicts (unacknowledged) and scans."""
+        return mirror.counts(self._conn)
+
+    # --- outbox and scan log
+
+    def record_scan(self, scan: ScanRecord, change: Change | None = None) -> None:
+        """Log a scan and queue its change in one transaction; a change already queued is a no-op."""
+        with self._write() as conn:
+            outbox.record_scan(conn, scan, change, format_time(utcnow()) or "")
+
+    def local_changes_for(self, guest_id: str, limit: int = 20) -> list[Change]:
+        """This station's changes for the guest, except dropped ones: the newest `limit`, oldest first."""
+        return outbox.local_changes_for(self._conn, guest_id, limit)
+
+    def last_change(self) -> Change | None:
+        """The newest change still queued or done: what an undo would take back."""
+        return outbox.last_change(self._conn)
+
+    def queued_changes(self, limit: int = 500) -> list[Change]:
+        return outbox.queued_changes(self._conn, limit)
+
+    def queued_count(self) -> int:
+        return outbox.queued_count(self._conn)
+
+    def finish_changes(
+        self,
+        done: Sequence[str] = (),
+        conflicts: Sequence[tuple[str, Guest | None]] = (),
+        dropped: Sequence[tuple[str, str]] = (),
+        server_guests: Sequence[Guest] = (),
+    ) -> None:
+        """Record the server's answers and mirror the guests it sent back, in one transaction.
+
+        Conflict winners are mirrored too (before `server_guests`, which win for the same id).
+        """
+        winners = [winner for _, winner in conflicts if winner is not None]
+        rows = mirror.prepare_rows([*winners, *server_guests], self.badge_field)
+        with self._write() as conn:
+            # Answers first: a change answered here no longer protects its guest's row below.
+            outbox.mark_answered(conn, done, conflicts, dropped, format_time(utcnow()) or "")
+            mirror.write_rows(conn, rows)
+
+    def conflicts(self, include_acknowledged: bool = False) -> list[Conflict]:
+        """Changes another station's later change beat, newest first."""
+        return outbox.list_conflicts(self._conn, include_acknowledged)
+
+    def acknowledge_conflicts(self, change_ids: Sequence[str] | None = None) -> int:
+        """Mark conflicts as seen by staff (all when None); returns how many were newly acknowledged."""
+        with self._write() as conn:
+            return outbox.acknowledge(conn, change_ids)
+
+    # --- sync state
+
+    def sync_state(self) -> SyncState:
+        row = self._conn.execute(
+            "SELECT cursor, last_success, last_attempt, last_error, clock_offset, online "
+            "FROM sync_state WHERE id = 1"
+        ).fetchone()
+        if row is None:
+            return SyncState()
+        cursor, success, attempt, error, offset, online = row
+        return SyncState(
+            cursor=parse_time(cursor),
+            last_success=parse_time(success),
+            last_attempt=parse_time(attempt),
+            last_error=error,
+            clock_offset=float(offset or 0.0),
+            online=None if online is None else bool(online),
+        )
+
+    def update_sync_state(self, **fields: object) -> None:
+        """Set any of the SyncState fields; an unknown name or a wrong type raises ValueError/TypeError."""
+        unknown = sorted(set(fields) - set(_SYNC_FIELDS))
+        if unknown:
+            raise ValueError(f"unknown sync state field(s): {', '.join(unknown)}")
+        if not fields:
+            return
+        values = {name: _sync_value(name, value) for name, value in fields.items()}
+        assignments = ", ".join(f"{name} = :{name}" for name in values)
+        with self._write() as conn:
+            conn.execute(f"UPDATE sync_state SET {assignments} WHERE id = 1", values)
+
+    # --- scan log and health
+
+    def recent_scans(self, limit: int = 50) -> list[ScanRecord]:
+        return outbox.recent_scans(self._conn, limit)
+
+    def integrity_check(self) -> str:
+        """'ok', or one line per problem SQLite's integrity check or the search-index check found."""
+        problems = [str(r[0]) for r in self._conn.execute("PRAGMA integrity_check")]
+        try:
+            # With rank 1, FTS5 also compares its index with the guests table it was built from.
+            self._conn.execute("INSERT INTO guests_fts (guests_fts, rank) VALUES ('integrity-check', 1)")
+        except sqlite3.Error as exc:
+            problems = [p for p in problems if p != "ok"]
+            problems.append(f"the search index does not match the guest list ({exc})")
+        return "\n".join(problems)
+
+    def wipe(self) -> None:
+        """Delete every guest, queued change, scan and the sync state; the schema stays."""
+        with self._write() as conn:
+            conn.execute("DELETE FROM guests")
+            conn.execute("INSERT INTO guests_fts (guests_fts) VALUES ('delete-all')")
+            conn.execute("DELETE FROM outbox")
+            conn.execute("DELETE FROM scans")
+            conn.execute(
+                "UPDATE sync_state SET cursor = NULL, last_success = NULL, last_attempt = NULL, "
+                "last_error = NULL, clock_offset = 0, online = NULL WHERE id = 1"
+            )
+
+
+def _sync_value(name: str, value: object) -> object:
+    if name in _TIME_FIELDS:
+        if value is not None and not isinstance(value, datetime):
+            raise TypeError(f"sync state {name} must be a datetime or None, not {type(value).__name__}")
+        return format_time(value)
+    if name == "clock_offset":
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise TypeError(f"sync state clock_offset must be a number, not {type(value).__name__}")
+        return float(value)
+    if name == "online":
+        return None if value is None else int(bool(value))
+    return None if value is None else str(value)
