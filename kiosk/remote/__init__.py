@@ -1,0 +1,1 @@
+"""Connectors to check-in servers: the only layer that speaks HTTP."""

@@ -1,0 +1,122 @@
+"""The connector protocol every server API implements, and the typed errors it raises.
+
+Errors form one small tree, so that callers decide by type, never by message:
+
+    RemoteError                 anything that went wrong talking to the server
+    ├── RetryLater              transient: timeout, connection refused or reset, 5xx, 429, a cut-off body.
+    │                           Nothing is lost; try again after `retry_after` seconds if the server said so.
+    ├── AuthRefused             permanent until a person acts: unknown event (1000), wrong API key (1010).
+    │                           `str(err)` is one line fit to show staff.
+    ├── SessionExpired          the session token was refused (30); connectors log in again and retry
+    │                           once by themselves, so callers only see it if that retry failed too.
+    └── ProtocolError           the server and the kiosk disagree on the contract (10, 20, a response that
+                                is not the documented shape). A bug somewhere: logged loudly, retried later.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Protocol
+
+from kiosk.domain.models import Change, Guest, PushResult
+
+
+class RemoteError(Exception):
+    """Base of every error a connector raises."""
+
+
+class RetryLater(RemoteError):
+    def __init__(self, message: str, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class AuthRefused(RemoteError):
+    def __init__(self, message: str, code: int | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+class SessionExpired(RemoteError):
+    pass
+
+
+class ProtocolError(RemoteError):
+    def __init__(self, message: str, code: int | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+@dataclass(frozen=True)
+class EventInfo:
+    """What a successful login tells about the event."""
+
+    event_id: str
+    name: str
+    company: str = ""
+    station_name: str = ""
+
+
+@dataclass
+class PullPage:
+    """A slice of a pull response, small enough to write to the mirror in one short transaction.
+
+    `server_time` is the response's `dateTime` (the next cursor); it is set on the last page only,
+    together with `last=True`, so the cursor can move in the same transaction as the final rows.
+    `malformed` holds one line per guest record that could not be parsed and was skipped.
+    """
+
+    guests: list[Guest] = field(default_factory=list)
+    malformed: list[str] = field(default_factory=list)
+    last: bool = False
+    server_time: datetime | None = None
+    expected_count: int | None = None
+
+
+@dataclass(frozen=True)
+class PushReport:
+    """The server's answers to one pushed batch, in request order, and the server's clock."""
+
+    results: list[PushResult]
+    server_time: datetime | None
+
+
+@dataclass(frozen=True)
+class ClockSample:
+    """One reading of the server's clock: the station's clock before and after the request."""
+
+    sent: datetime
+    received: datetime
+    server_time: datetime
+
+    @property
+    def offset_seconds(self) -> float:
+        """Server minus station, assuming the server read its clock half way through the request."""
+        midpoint = self.sent + (self.received - self.sent) / 2
+        return (self.server_time - midpoint).total_seconds()
+
+
+class Connector(Protocol):
+    """One server API. Implementations keep their own session and log in again when it expires."""
+
+    max_batch: int
+    """The most changes `push` accepts at once."""
+
+    async def login(self) -> EventInfo: ...
+
+    def pull(self, since: datetime | None) -> AsyncIterator[PullPage]:
+        """Everything changed since the cursor (all guests when None), as pages; the last has server_time."""
+        ...
+
+    async def push(self, changes: Sequence[Change]) -> PushReport: ...
+
+    async def logout(self) -> None: ...
+
+    async def aclose(self) -> None: ...
+
+    @property
+    def last_clock_sample(self) -> ClockSample | None:
+        """The newest reading of the server clock, taken from any response that carried one."""
+        ...

@@ -1,0 +1,145 @@
+"""HTTP plumbing of the Invitario connector: answers, statuses and transport failures into typed errors."""
+
+from __future__ import annotations
+
+import json
+import ssl
+from dataclasses import dataclass
+from typing import Any, NoReturn
+
+import httpx
+
+from kiosk.remote import invitario_wire as wire
+from kiosk.remote.base import AuthRefused, ProtocolError, RemoteError, RetryLater
+
+# A 500-guest upload answer is well under a megabyte; error pages are smaller still.
+MAX_ANSWER_BYTES = 64 * 1024 * 1024
+MAX_ERROR_BYTES = 1024 * 1024
+
+
+class SessionRefused(Exception):
+    """Code 30: the connector's signal to log in again; callers see SessionExpired only if that fails too."""
+
+
+@dataclass(frozen=True)
+class Context:
+    """What error messages may name about the request: never the API key itself."""
+
+    what: str
+    event_id: str
+    api_key: str
+    timeout: float
+
+
+def decode_answer(raw: bytes, ctx: Context) -> dict[str, Any]:
+    """A 200 answer of a small request: the document if its status is success, else the mapped error."""
+    try:
+        doc = json.loads(raw)
+    except ValueError:
+        raise RetryLater(
+            f"The server's answer to the {ctx.what} request was cut off or is not JSON."
+        ) from None
+    except RecursionError:
+        raise ProtocolError(f"The server's answer to the {ctx.what} request is nested too deeply.") from None
+    if not isinstance(doc, dict):
+        raise ProtocolError(f"The server's answer to the {ctx.what} request is not a JSON object.")
+    status = doc.get("status")
+    if status == "success":
+        return doc
+    if status == "error":
+        raise envelope_failure(doc, ctx)
+    raise ProtocolError(f"The server's answer to the {ctx.what} request has no status 'success' or 'error'.")
+
+
+async def refuse(response: httpx.Response, ctx: Context) -> NoReturn:
+    """Raise the error a non-200 answer means."""
+    status = response.status_code
+    if status in (408, 429) or status >= 500:
+        retry = wire.retry_after(response.headers.get("Retry-After")) if status in (429, 503) else None
+        raise RetryLater(f"The server is busy or failing (HTTP {status}) on the {ctx.what} request.", retry)
+    if 400 <= status < 500:
+        raw = await read_capped(response, MAX_ERROR_BYTES, ctx)
+        try:
+            doc = json.loads(raw)
+        except (ValueError, RecursionError):
+            doc = None
+        if isinstance(doc, dict) and doc.get("status") == "error" and wire.envelope_errors(doc):
+            raise envelope_failure(doc, ctx)
+    where = f" to {wire.one_line(response.headers.get('Location'))}" if 300 <= status < 400 else ""
+    raise ProtocolError(
+        f"The server answered the {ctx.what} request with HTTP {status}{where}; check the server address."
+    )
+
+
+def envelope_failure(doc: dict[str, Any], ctx: Context) -> Exception:
+    """The error an {"status": "error", "errors": [...]} envelope means (SessionRefused for code 30)."""
+    errors = wire.envelope_errors(doc, ctx.api_key)
+    if any(error.code == wire.CODE_INVALID_SESSION for error in errors):
+        return SessionRefused()
+    event = wire.one_line(ctx.event_id, ctx.api_key)
+    for error in errors:
+        if error.code == wire.CODE_EVENT_UNKNOWN:
+            return AuthRefused(f"The server does not know event {event} ({wire.describe(error)})", error.code)
+        if error.code == wire.CODE_API_KEY_INCORRECT:
+            return AuthRefused(
+                f"The server refused the API key for event {event} ({wire.describe(error)})", error.code
+            )
+    first = errors[0] if errors else None
+    return ProtocolError(
+        f"The server rejected the {ctx.what} request ({wire.describe(first)})", first.code if first else None
+    )
+
+
+def transport_failure(exc: httpx.HTTPError, ctx: Context, answered: bool) -> RemoteError:
+    """The error an httpx failure means; `answered` once the response headers had arrived."""
+    detail = wire.one_line(str(exc), ctx.api_key)
+    if certificate_problem(exc):
+        return ProtocolError(
+            f"The server's TLS certificate is not trusted ({detail}); "
+            "install its CA certificate or correct the server address."
+        )
+    if isinstance(exc, httpx.TimeoutException):
+        return RetryLater(f"The server did not answer the {ctx.what} request within {ctx.timeout:g} s.")
+    if isinstance(exc, httpx.UnsupportedProtocol | httpx.LocalProtocolError):
+        return ProtocolError(f"The {ctx.what} request could not be sent: {detail}")
+    if answered:
+        return RetryLater(
+            f"The server's answer to the {ctx.what} request was cut off ({type(exc).__name__})."
+        )
+    return RetryLater(
+        f"Could not reach the server for the {ctx.what} request ({type(exc).__name__}: {detail})."
+    )
+
+
+def certificate_problem(exc: BaseException) -> bool:
+    """Whether a failure is, somewhere down its chain of causes, a TLS certificate the station refused."""
+    seen: BaseException | None = exc
+    for _ in range(8):
+        if seen is None:
+            return False
+        if isinstance(seen, ssl.SSLCertVerificationError) or "CERTIFICATE_VERIFY_FAILED" in str(seen):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+def tls_context(verify: bool | str) -> bool | ssl.SSLContext:
+    """httpx's verify: True, False, or a context trusting the CA bundle at the given path."""
+    if not isinstance(verify, str):
+        return verify
+    try:
+        return ssl.create_default_context(cafile=verify)
+    except (OSError, ssl.SSLError) as exc:
+        raise ValueError(f"Cannot use the CA certificate file {verify!r}: {exc}") from None
+
+
+async def read_capped(response: httpx.Response, limit: int, ctx: Context) -> bytes:
+    """The whole body of a small answer; ProtocolError rather than unbounded memory if it is not small."""
+    body = bytearray()
+    async for data in response.aiter_bytes():
+        body += data
+        if len(body) > limit:
+            raise ProtocolError(
+                f"The server's answer to the {ctx.what} request is larger than {limit} bytes."
+            )
+    return bytes(body)
