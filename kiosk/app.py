@@ -1,0 +1,78 @@
+"""The composition root: builds a station (config, mirror, connector, services) from its data dir."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from kiosk.remote.base import Connector, EventInfo
+from kiosk.remote.invitario import InvitarioConnector
+from kiosk.services.checkin import CheckIn
+from kiosk.services.station import Station
+from kiosk.storage import Store
+from kiosk.storage.config import (
+    ConfigError,
+    StationConfig,
+    ensure_private_dir,
+    load_api_key,
+    load_config,
+    mirror_path,
+    save_config,
+)
+
+
+def make_connector(config: StationConfig, api_key: str, **options: Any) -> Connector:
+    verify: bool | str = config.ca_bundle or True
+    return InvitarioConnector(config.server_url, config.event_id, api_key, config.station,
+                              verify=verify, **options)
+
+
+def open_station(data_dir: Path, **connector_options: Any) -> Station:
+    """Open a configured station; raises ConfigError with a message for staff when there is none."""
+    config = load_config(data_dir)
+    api_key = load_api_key(data_dir)
+    store = Store.open(mirror_path(data_dir), badge_field=config.badge_field)
+    connector = make_connector(config, api_key, **connector_options)
+    return Station(data_dir, config, store, connector, CheckIn(store, config.station))
+
+
+async def configure_station(data_dir: Path, config: StationConfig, api_key: str) -> EventInfo:
+    """Log in to check the settings, then save them; nothing is saved when the server refuses them."""
+    connector = make_connector(config, api_key)
+    try:
+        info = await connector.login()
+        await connector.logout()
+    finally:
+        await connector.aclose()
+    ensure_private_dir(data_dir)
+    previous = _previous_config(data_dir)
+    if previous is not None and (previous.server_url, previous.event_id) != (config.server_url, config.event_id):
+        _forget_previous_event(data_dir, previous)
+    if not config.event_name and info.name:
+        config = replace(config, event_name=info.name)
+    save_config(data_dir, config, api_key)
+    return info
+
+
+def _forget_previous_event(data_dir: Path, previous: StationConfig) -> None:
+    """Another event or server: the old mirror and cursor would mix two guest lists, so they go;
+    but never while check-ins of the old event still wait for upload."""
+    store = Store.open(mirror_path(data_dir), badge_field=previous.badge_field)
+    try:
+        queued = store.queued_count()
+        if queued:
+            raise ConfigError(
+                f"{queued} check-ins of event {previous.event_id} are not uploaded yet: run `kiosk sync "
+                "--once` against its server first, or `kiosk wipe` to discard them."
+            )
+        store.wipe()
+    finally:
+        store.close()
+
+
+def _previous_config(data_dir: Path) -> StationConfig | None:
+    try:
+        return load_config(data_dir)
+    except ConfigError:
+        return None

@@ -1,0 +1,259 @@
+"""The `kiosk` command line: a stable contract that scripts outside the project drive."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from kiosk import __version__
+from kiosk.app import Station, configure_station, open_station
+from kiosk.domain import Guest, Mode
+from kiosk.domain.timeutil import format_time
+from kiosk.remote.base import AuthRefused, RemoteError
+from kiosk.services.sync import SyncReport, clock_warning
+from kiosk.storage.config import ConfigError, StationConfig, default_data_dir
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="kiosk", description="Offline-first check-in desk.")
+    parser.add_argument("--version", action="version", version=f"kiosk {__version__}")
+    parser.add_argument("--data-dir", type=Path, default=None,
+                        help="station data dir (default: $KIOSK_DATA_DIR or the platform's user data dir)")
+    parser.add_argument("-v", "--verbose", action="count", default=0, help="more log output on stderr")
+    parser.add_argument("--fullscreen", action="store_true",
+                        help="without a command: open the window in full-screen kiosk mode")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("configure", help="set up this station (logs in to check the settings)")
+    p.add_argument("--server", required=True, help="base URL of the check-in server")
+    p.add_argument("--event-id", required=True)
+    p.add_argument("--api-key", required=True, help="the app code of the event's check-in configuration")
+    p.add_argument("--station", required=True, help="this station's name, e.g. 'North entrance'")
+    p.add_argument("--badge-field", default="externalId", help="guest field that holds the badge number")
+    p.add_argument("--pull-interval", type=float, default=15.0, help="seconds between pulls in the window")
+    p.add_argument("--ca-bundle", default=None, help="CA certificate file for a self-signed server")
+
+    p = sub.add_parser("sync", help="upload queued changes, then download what changed")
+    p.add_argument("--once", action="store_true", help="one round, then exit (the default runs until Ctrl-C)")
+    p.add_argument("--json", action="store_true", help="print one JSON line per round")
+
+    p = sub.add_parser("scan", help="decide one code exactly as the window does, and queue the change")
+    p.add_argument("code")
+    p.add_argument("--mode", choices=[m.value for m in Mode], default=None,
+                   help="default: the station's configured mode")
+    p.add_argument("--json", action="store_true", help="print one JSON line")
+
+    p = sub.add_parser("status", help="mirror, queue and sync figures")
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("conflicts", help="changes another station won, for staff to review")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--acknowledge", action="store_true", help="mark all listed conflicts as seen")
+
+    p = sub.add_parser("demo", help="try the kiosk: a demo server in this process, a station and the window")
+    p.add_argument("--data-dir", dest="demo_data_dir", type=Path, default=None,
+                   help="keep the demo's station and server data here (default: a temporary dir)")
+    p.add_argument("--guests", type=int, default=500, help="how many guests the demo server makes up")
+    p.add_argument("--offscreen-seconds", type=float, default=None, metavar="S",
+                   help="run without a display (Qt offscreen) and quit after S seconds (smoke tests)")
+    p.add_argument("--fullscreen", dest="demo_fullscreen", action="store_true", help="full-screen kiosk mode")
+    p.add_argument("--quit-after", type=float, default=None, help=argparse.SUPPRESS)
+
+    from kiosk.server.cli import add_serve_arguments
+
+    add_serve_arguments(sub.add_parser("serve", help="run the reference server (demo, tests, small events)"))
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    _setup_logging(args.verbose)
+    data_dir: Path = args.data_dir or default_data_dir()
+    try:
+        if args.command is None:
+            from kiosk.ui.qt_app import run_first_run
+
+            return run_first_run(data_dir, open_station=open_station, configure=configure_station,
+                                 fullscreen=args.fullscreen)
+        if args.command == "demo":
+            return _demo(args)
+        if args.command == "configure":
+            return _configure(data_dir, args)
+        if args.command == "serve":
+            from kiosk.server.cli import run_serve
+
+            return run_serve(args)
+        if args.command in ("sync", "scan", "status", "conflicts"):
+            return asyncio.run(_with_station(data_dir, args))
+        build_parser().print_help()
+        return EXIT_USAGE
+    except ConfigError as err:
+        print(f"kiosk: {err}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+
+
+def _demo(args: argparse.Namespace) -> int:
+    if args.guests < 1:
+        print("kiosk: --guests must be at least 1", file=sys.stderr)
+        return EXIT_USAGE
+    if args.offscreen_seconds is not None and args.offscreen_seconds <= 0:
+        print("kiosk: --offscreen-seconds must be more than 0", file=sys.stderr)
+        return EXIT_USAGE
+    from kiosk.demo import run_demo
+
+    # Never the user's real station: only an explicit --data-dir (before or after `demo`) is used.
+    return run_demo(args.demo_data_dir or args.data_dir, guests=args.guests,
+                    offscreen_seconds=args.offscreen_seconds, quit_after=args.quit_after,
+                    fullscreen=args.fullscreen or args.demo_fullscreen)
+
+
+def _setup_logging(verbose: int) -> None:
+    level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
+    logging.basicConfig(level=level, format="kiosk: %(levelname)s: %(name)s: %(message)s", stream=sys.stderr)
+    logging.getLogger("httpx").setLevel(max(level, logging.WARNING))
+
+
+def _configure(data_dir: Path, args: argparse.Namespace) -> int:
+    config = StationConfig(server_url=args.server, event_id=args.event_id, station=args.station,
+                           badge_field=args.badge_field, pull_interval_s=args.pull_interval,
+                           ca_bundle=args.ca_bundle)
+    try:
+        info = asyncio.run(configure_station(data_dir, config, args.api_key))
+    except AuthRefused as err:
+        print(f"kiosk: {err}", file=sys.stderr)
+        return EXIT_FAILED
+    except RemoteError as err:
+        print(f"kiosk: cannot reach {args.server} to check the settings: {err}", file=sys.stderr)
+        return EXIT_FAILED
+    print(f"Station {args.station!r} configured for event {info.name or info.event_id} in {data_dir}")
+    return EXIT_OK
+
+
+async def _with_station(data_dir: Path, args: argparse.Namespace) -> int:
+    station = open_station(data_dir)
+    try:
+        if args.command == "sync":
+            return await _sync(station, args)
+        if args.command == "scan":
+            return _scan(station, args)
+        if args.command == "status":
+            return _status(station, args)
+        return _conflicts(station, args)
+    finally:
+        await station.aclose()
+
+
+async def _sync(station: Station, args: argparse.Namespace) -> int:
+    sync = station.make_sync()
+    if args.once:
+        report = await sync.run_once()
+        await station.connector.logout()
+        _print_report(report, args.json)
+        return EXIT_OK if report.ok else EXIT_FAILED
+    from kiosk.services.sync_loop import SyncLoop
+
+    loop = SyncLoop(sync, station.config.pull_interval_s, on_report=lambda r: _print_report(r, args.json))
+    await loop.run()
+    return EXIT_OK
+
+
+def _print_report(report: SyncReport, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps({"ok": report.ok, "pushed": report.pushed, "applied": report.applied,
+                          "conflicts": report.conflicts, "dropped": report.dropped, "pulled": report.pulled,
+                          "malformed": report.malformed, "full": report.full, "error": report.error,
+                          "clock_offset": report.clock_offset}), flush=True)
+    elif report.ok:
+        print(f"Synced: {report.applied} uploaded, {report.conflicts} conflicts, {report.dropped} dropped, "
+              f"{report.pulled} guests downloaded" + (f", {report.malformed} malformed skipped"
+                                                      if report.malformed else ""), flush=True)
+    else:
+        print(f"kiosk: sync did not complete: {report.error}", file=sys.stderr, flush=True)
+    if report.clock_offset is not None and (warning := clock_warning(report.clock_offset)):
+        print(f"kiosk: warning: {warning}", file=sys.stderr)
+
+
+def _scan(station: Station, args: argparse.Namespace) -> int:
+    mode = Mode(args.mode or station.config.mode)
+    outcome = station.checkin.scan(args.code, mode)
+    verdict = outcome.verdict
+    if args.json:
+        print(json.dumps({"verdict": verdict.kind.value, "guest": _guest_json(verdict.guest),
+                          "queued": outcome.queued, "message": _scan_message(outcome.verdict),
+                          "change_id": outcome.change.change_id if outcome.change else None},
+                         ensure_ascii=False))
+    else:
+        print(_scan_message(verdict))
+    return EXIT_OK
+
+
+def _scan_message(verdict: Any) -> str:
+    text = verdict.message
+    if verdict.guest is not None:
+        text = f"{text}: {verdict.guest.display_name}"
+    if verdict.since is not None:
+        text += f" (since {format_time(verdict.since)}" + (f" at {verdict.station})" if verdict.station else ")")
+    return text
+
+
+def _guest_json(guest: Guest | None) -> dict[str, Any] | None:
+    if guest is None:
+        return None
+    return {"id": guest.id, "name": guest.display_name, "company": guest.company,
+            "accessCode": guest.access_code, "registrationState": guest.registration_state,
+            "checkInDateTime": format_time(guest.check_in), "checkOutDateTime": format_time(guest.check_out),
+            "deleteDateTime": format_time(guest.deleted), "parentId": guest.parent_id}
+
+
+def _status(station: Station, args: argparse.Namespace) -> int:
+    counts = station.store.counts()
+    state = station.store.sync_state()
+    status = {
+        "station": station.config.station, "event": station.config.event_id,
+        "guests": counts["guests"], "deleted": counts["deleted"], "checked_in": counts["checked_in"],
+        "queued": counts["queued"], "conflicts": counts["conflicts"], "scans": counts["scans"],
+        "last_sync": format_time(state.last_success), "last_attempt": format_time(state.last_attempt),
+        "last_error": state.last_error, "cursor": format_time(state.cursor),
+        "clock_offset": round(state.clock_offset, 3), "online": state.online,
+    }
+    if args.json:
+        print(json.dumps(status, ensure_ascii=False))
+    else:
+        for key, value in status.items():
+            print(f"{key:>13}: {'-' if value is None else value}")
+    return EXIT_OK
+
+
+def _conflicts(station: Station, args: argparse.Namespace) -> int:
+    conflicts = station.store.conflicts()
+    rows = [{"change_id": c.change.change_id, "guest_id": c.change.guest_id, "kind": c.change.kind.value,
+             "ours": format_time(c.change.client_update),
+             "winner_update": format_time(c.winner.client_update) if c.winner else None,
+             "winner_checked_in": c.winner.is_inside if c.winner else None,
+             "name": c.winner.display_name if c.winner else None} for c in conflicts]
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False))
+    else:
+        for r in rows:
+            state = "inside" if r["winner_checked_in"] else "not inside"
+            print(f"{r['name'] or r['guest_id']}: this station's {r['kind']} at {r['ours']} lost to a "
+                  f"change at {r['winner_update']} ({state})")
+        if not rows:
+            print("No conflicts.")
+    if args.acknowledge:
+        station.store.acknowledge_conflicts([c.change.change_id for c in conflicts])
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

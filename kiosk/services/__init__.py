@@ -1,0 +1,1 @@
+"""Plain async Python that joins storage, remote and domain: check-in and sync."""

@@ -1,0 +1,148 @@
+"""The check-in service: scan -> verdict -> durable queue, decided locally, never waiting on the network."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from kiosk.domain import Change, Guest, Mode, Verdict, VerdictKind, decide, normalise_code
+from kiosk.domain.codes import is_plausible_code
+from kiosk.domain.models import ChangeKind
+from kiosk.domain.timeutil import corrected, utcnow
+from kiosk.storage import ScanRecord, Store
+
+log = logging.getLogger(__name__)
+
+# Two changes this station makes for one guest must differ in time, or the server's
+# last-writer-wins could not order them.
+_TICK = timedelta(microseconds=1)
+
+
+@dataclass(frozen=True)
+class ScanOutcome:
+    """What the door shows: the verdict, the change queued for it (if any) and companions to offer."""
+
+    code: str
+    verdict: Verdict
+    change: Change | None
+    companions: list[Guest] = field(default_factory=list)
+
+    @property
+    def queued(self) -> bool:
+        return self.change is not None
+
+    @property
+    def kind(self) -> VerdictKind:
+        return self.verdict.kind
+
+    @property
+    def message(self) -> str:
+        return self.verdict.message
+
+
+class CheckIn:
+    """Decides scans and manual actions from the mirror plus this station's queue."""
+
+    def __init__(
+        self,
+        store: Store,
+        station: str,
+        *,
+        clock: Callable[[], datetime] = utcnow,
+        on_queued: Callable[[], None] | None = None,
+    ) -> None:
+        self._store = store
+        self.station = station
+        self._clock = clock
+        # Called after a change is committed, e.g. to start an upload at once when online.
+        self._on_queued = on_queued
+
+    def scan(self, raw_code: object, mode: Mode) -> ScanOutcome:
+        """Decide one scanned code; the change and the scan log row are committed before this returns."""
+        code = normalise_code(raw_code)
+        guest = self._store.find_guest(code) if is_plausible_code(code) else None
+        return self._decide_and_record(code, guest, mode)
+
+    def act_on_guest(self, guest_id: str, mode: Mode) -> ScanOutcome:
+        """A manual check-in or check-out picked from a search result or a companion prompt."""
+        guest = self._store.get_guest(guest_id)
+        return self._decide_and_record(f"id:{guest_id}"[:128], guest, mode)
+
+    def undo_last(self) -> ScanOutcome | None:
+        """Put the guest of this station's newest change back as it was before; queued like any change."""
+        last = self._store.last_change()
+        if last is None:
+            return None
+        history = self._store.local_changes_for(last.guest_id)
+        before = [c for c in history if c.client_update < last.client_update]
+        guest = self._store.get_guest(last.guest_id)
+        if guest is None:
+            return None
+        if before:
+            check_in, check_out = before[-1].check_in, before[-1].check_out
+        elif last.kind is ChangeKind.CHECK_OUT:
+            check_in, check_out = last.check_in, None
+        else:
+            check_in, check_out = None, None
+        at = self._change_time(guest, history)
+        change = Change(str(uuid.uuid4()), guest.id, ChangeKind.UNDO, check_in, check_out, at, self.station)
+        verdict_kind = VerdictKind.ADMITTED if check_in and not check_out else VerdictKind.CHECKED_OUT
+        verdict = Verdict(verdict_kind, guest.with_presence(check_in, check_out, at))
+        self._store.record_scan(self._record(f"undo:{guest.id}"[:128], verdict, "undo", change), change)
+        self._notify()
+        return ScanOutcome(f"undo:{guest.id}", verdict, change)
+
+    def _decide_and_record(self, code: str, guest: Guest | None, mode: Mode) -> ScanOutcome:
+        now = self._now()
+        history = self._store.local_changes_for(guest.id) if guest is not None else []
+        verdict = decide(guest, history, mode, now)
+        change = None
+        if verdict.kind.changes_presence and guest is not None:
+            at = self._change_time(guest, history, now)
+            check_in = at if verdict.kind is VerdictKind.ADMITTED else verdict.new_check_in
+            check_out = at if verdict.kind is VerdictKind.CHECKED_OUT else None
+            kind = ChangeKind.CHECK_IN if verdict.kind is VerdictKind.ADMITTED else ChangeKind.CHECK_OUT
+            change = Change(str(uuid.uuid4()), guest.id, kind, check_in, check_out, at, self.station)
+            verdict = Verdict(verdict.kind, guest.with_presence(check_in, check_out, at),
+                              new_check_in=check_in, new_check_out=check_out)
+        # Durable before visible: the verdict is only returned once this commit has happened.
+        self._store.record_scan(self._record(code, verdict, mode.value, change), change)
+        if change is not None:
+            self._notify()
+        companions = []
+        if verdict.kind is VerdictKind.ADMITTED and guest is not None:
+            companions = [c for c in self._store.companions_of(guest)
+                          if not c.is_inside and c.registration_state != "deregistered"]
+        return ScanOutcome(code, verdict, change, companions)
+
+    def _now(self) -> datetime:
+        return corrected(self._clock(), self._store.sync_state().clock_offset)
+
+    def _change_time(self, guest: Guest, history: list[Change], now: datetime | None = None) -> datetime:
+        """Now on the server's clock, but strictly after anything this guest's record already shows."""
+        at = now if now is not None else self._now()
+        floor = [t for t in [guest.client_update, *(c.client_update for c in history)] if t is not None]
+        if floor and at <= max(floor):
+            at = max(floor) + _TICK
+        return at
+
+    def _record(self, code: str, verdict: Verdict, mode: str, change: Change | None) -> ScanRecord:
+        return ScanRecord(
+            at=utcnow(),
+            code=code[:128],
+            verdict=verdict.kind.value,
+            guest_id=verdict.guest.id if verdict.guest is not None else None,
+            station=self.station,
+            mode=mode,
+            change_id=change.change_id if change else None,
+        )
+
+    def _notify(self) -> None:
+        if self._on_queued is not None:
+            try:
+                self._on_queued()
+            except Exception:  # an upload trigger must never undo a committed check-in
+                log.exception("upload trigger failed")

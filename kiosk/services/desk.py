@@ -1,0 +1,80 @@
+"""Read-side services for the window and staff tools: status figures, search, guests, conflicts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from kiosk.domain.models import Guest
+from kiosk.domain.timeutil import utcnow
+from kiosk.services.sync import clock_warning
+from kiosk.storage import Conflict, ScanRecord, Store
+
+STALE_SYNC_SECONDS = 300.0
+
+
+@dataclass(frozen=True)
+class StatusSnapshot:
+    """Everything the always-visible status bar shows."""
+
+    station: str
+    online: bool | None
+    last_sync: datetime | None
+    seconds_since_sync: float | None
+    queued: int
+    conflicts: int
+    checked_in: int
+    total: int
+    last_error: str | None
+    clock_warning: str | None
+
+    @property
+    def sync_is_stale(self) -> bool:
+        """No successful sync for five minutes: staff should know the mirror may be behind."""
+        return self.seconds_since_sync is None or self.seconds_since_sync > STALE_SYNC_SECONDS
+
+
+class Desk:
+    """What staff can look up; every call is a short read of the local mirror."""
+
+    def __init__(self, store: Store, station: str) -> None:
+        self._store = store
+        self.station = station
+
+    def status(self, now: datetime | None = None) -> StatusSnapshot:
+        counts = self._store.counts()
+        state = self._store.sync_state()
+        now = now or utcnow()
+        since = (now - state.last_success).total_seconds() if state.last_success else None
+        return StatusSnapshot(
+            station=self.station,
+            online=state.online,
+            last_sync=state.last_success,
+            seconds_since_sync=since,
+            queued=counts["queued"],
+            conflicts=counts["conflicts"],
+            checked_in=counts["checked_in"],
+            total=counts["guests"] - counts["deleted"],
+            last_error=state.last_error,
+            clock_warning=clock_warning(state.clock_offset),
+        )
+
+    def search(self, text: str, limit: int = 30) -> list[Guest]:
+        if not text.strip():
+            return []
+        return self._store.search(text, limit)
+
+    def guest(self, guest_id: str) -> Guest | None:
+        return self._store.get_guest(guest_id)
+
+    def companions(self, guest: Guest) -> list[Guest]:
+        return self._store.companions_of(guest)
+
+    def conflicts(self, include_acknowledged: bool = False) -> list[Conflict]:
+        return self._store.conflicts(include_acknowledged)
+
+    def acknowledge_conflicts(self, change_ids: list[str] | None = None) -> int:
+        return self._store.acknowledge_conflicts(change_ids)
+
+    def recent_scans(self, limit: int = 50) -> list[ScanRecord]:
+        return self._store.recent_scans(limit)
