@@ -1,0 +1,252 @@
+"""First-run setup: server address, event ID, app code and station name, checked against the server.
+
+The check runs as an asyncio task on the qasync loop, so the window stays responsive while it waits.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import socket
+from collections.abc import Awaitable, Callable
+from dataclasses import replace
+from urllib.parse import urlsplit
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.remote.base import AuthRefused, ProtocolError, RemoteError, RetryLater
+from kiosk.storage import StoreError
+from kiosk.storage.config import ConfigError, StationConfig
+
+log = logging.getLogger(__name__)
+
+Validate = Callable[[StationConfig, str], Awaitable[object]]
+DEFAULT_BADGE_FIELD = "externalId"
+_ERROR_STYLE = "color: #b00020;"
+_FIELD_HEIGHT = 48
+
+
+def url_problem(url: str) -> str | None:
+    """Why `url` cannot be a server address, in words for staff; None when it looks usable."""
+    example = "Write it like https://checkin.example.org"
+    if not url:
+        return f"Enter the server address. {example}"
+    if any(ch.isspace() for ch in url):
+        return f"The server address must not contain spaces. {example}"
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https"):
+        return f"The server address must start with https:// (or http:// on a local network). {example}"
+    try:
+        host, _port = parts.hostname, parts.port
+    except ValueError:
+        return f"The port in the server address is not a number from 1 to 65535. {example}"
+    if not host:
+        return f"The server address has no host name. {example}"
+    if parts.query or parts.fragment:
+        return f"The server address must not contain '?' or '#'. {example}"
+    return None
+
+
+def explain_failure(exc: BaseException, config: StationConfig) -> str:
+    """A refusal or failure of the check, in plain words for the person setting up the station."""
+    url = config.server_url
+    if isinstance(exc, AuthRefused):
+        if exc.code == 1000:
+            return (f"The server does not know the event ID {config.event_id}. Copy it from the address of "
+                    "the event in the back office (…/admin/event/ID).")
+        return ("The server did not accept this app code. Copy it again from the Check-in menu of the "
+                "back office.")
+    if isinstance(exc, RetryLater):
+        return f"Cannot reach the server at {url}. Check the address and the network.\n({exc})"
+    if isinstance(exc, ProtocolError):
+        return (f"The server at {url} did not answer like a check-in server. Check the address.\n({exc})")
+    if isinstance(exc, RemoteError):
+        return f"The server at {url} refused the login: {exc}"
+    if isinstance(exc, ConfigError | StoreError):
+        return str(exc)
+    if isinstance(exc, OSError):
+        return f"The settings could not be saved: {exc}"
+    return f"The settings could not be checked ({type(exc).__name__}: {exc})."
+
+
+class SetupDialog(QDialog):
+    """Collects the station settings and accepts only once `await validate(config, api_key)` succeeded.
+
+    `validate` raises to refuse (e.g. `kiosk.app.configure_station`, which also saves the settings).
+    """
+
+    def __init__(
+        self, validate: Validate, parent: QWidget | None = None, *, initial: StationConfig | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Set up this station")
+        self.setMinimumWidth(560)
+        self._validate = validate
+        self._initial = initial
+        self._result: tuple[StationConfig, str] | None = None
+        self.check_task: asyncio.Task[None] | None = None
+
+        intro = QLabel("Copy these values from the Check-in menu of the event's back office.")
+        intro.setWordWrap(True)
+        self.url_edit = self._field("https://checkin.example.org")
+        self.event_edit = self._field("e.g. 123")
+        self.key_edit = self._field("App code")
+        self.key_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.show_key = QPushButton("Show")
+        self.show_key.setCheckable(True)
+        self.show_key.setMinimumHeight(_FIELD_HEIGHT)
+        self.show_key.toggled.connect(self._toggle_key)
+        self.station_edit = self._field("e.g. Main entrance")
+        self.badge_edit = self._field(f"optional, default {DEFAULT_BADGE_FIELD}")
+        key_row = QHBoxLayout()
+        key_row.addWidget(self.key_edit, 1)
+        key_row.addWidget(self.show_key)
+        form = QFormLayout()
+        form.addRow("Server address:", self.url_edit)
+        form.addRow("Event ID:", self.event_edit)
+        form.addRow("App code:", key_row)
+        form.addRow("Station name:", self.station_edit)
+        form.addRow("Badge number field:", self.badge_edit)
+
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.status.setTextFormat(Qt.TextFormat.PlainText)
+        self.spinner = QProgressBar()
+        self.spinner.setRange(0, 0)  # no known end: Qt draws a busy indicator
+        self.spinner.setTextVisible(False)
+        self.spinner.hide()
+        self.connect_button = QPushButton("Connect")
+        self.connect_button.setDefault(True)
+        self.connect_button.setMinimumHeight(_FIELD_HEIGHT)
+        self.connect_button.clicked.connect(self.start_check)
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setMinimumHeight(_FIELD_HEIGHT)
+        self.cancel_button.clicked.connect(self.reject)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.cancel_button)
+        buttons.addWidget(self.connect_button)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(form)
+        layout.addWidget(self.spinner)
+        layout.addWidget(self.status)
+        layout.addLayout(buttons)
+        self._prefill(initial)
+
+    def _field(self, placeholder: str) -> QLineEdit:
+        edit = QLineEdit()
+        edit.setPlaceholderText(placeholder)
+        edit.setMinimumHeight(_FIELD_HEIGHT)
+        edit.setMaxLength(500)
+        return edit
+
+    def _prefill(self, initial: StationConfig | None) -> None:
+        if initial is None:
+            self.station_edit.setText(socket.gethostname()[:64])
+            return
+        self.url_edit.setText(initial.server_url)
+        self.event_edit.setText(initial.event_id)
+        self.station_edit.setText(initial.station)
+        if initial.badge_field != DEFAULT_BADGE_FIELD:
+            self.badge_edit.setText(initial.badge_field)
+
+    def _toggle_key(self, shown: bool) -> None:
+        self.key_edit.setEchoMode(QLineEdit.EchoMode.Normal if shown else QLineEdit.EchoMode.Password)
+        self.show_key.setText("Hide" if shown else "Show")
+
+    # --- the check
+
+    def read_fields(self) -> tuple[StationConfig, str] | str:
+        """The settings as typed, or the first problem with them (said before any request)."""
+        url = self.url_edit.text().strip().rstrip("/")
+        event_id = self.event_edit.text().strip()
+        api_key = self.key_edit.text().strip()
+        station = self.station_edit.text().strip()
+        badge = self.badge_edit.text().strip() or DEFAULT_BADGE_FIELD
+        problem = url_problem(url)
+        if problem:
+            self.url_edit.setFocus()
+            return problem
+        for edit, value, missing in (
+            (self.event_edit, event_id, "Enter the event ID."),
+            (self.key_edit, api_key, "Enter the app code."),
+            (self.station_edit, station, "Enter a name for this station, e.g. Main entrance."),
+        ):
+            if not value:
+                edit.setFocus()
+                return missing
+        if self._initial is None:
+            config = StationConfig(server_url=url, event_id=event_id, station=station, badge_field=badge)
+            return config, api_key
+        # Reconfiguring keeps the other settings; the event name only while it is the same event.
+        same_event = (self._initial.server_url, self._initial.event_id) == (url, event_id)
+        config = replace(self._initial, server_url=url, event_id=event_id, station=station, badge_field=badge,
+                         event_name=self._initial.event_name if same_event else "")
+        return config, api_key
+
+    def start_check(self) -> None:
+        """Check the typed settings against the server; the dialog accepts when the server agrees."""
+        if self.check_task is not None and not self.check_task.done():
+            return
+        fields = self.read_fields()
+        if isinstance(fields, str):
+            self._say(fields, error=True)
+            return
+        config, api_key = fields
+        self._busy(True)
+        self._say(f"Checking… (contacting {config.server_url})", error=False)
+        self.check_task = asyncio.ensure_future(self._check(config, api_key))
+
+    async def _check(self, config: StationConfig, api_key: str) -> None:
+        try:
+            await self._validate(config, api_key)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            log.info("station settings refused: %r", exc)
+            self._busy(False)
+            self._say(explain_failure(exc, config), error=True)
+            return
+        self._result = (config, api_key)
+        self._busy(False)
+        # Cleared first, so that done() does not cancel the task that is finishing right here.
+        self.check_task = None
+        self._say("Connected.", error=False)
+        self.accept()
+
+    def result_config(self) -> tuple[StationConfig, str]:
+        """The settings the server accepted; only valid after the dialog was accepted."""
+        if self._result is None:
+            raise RuntimeError("the station settings have not been confirmed by the server")
+        return self._result
+
+    def done(self, result: int) -> None:
+        # Closing while a check runs: the check's answer has nowhere to go any more.
+        task, self.check_task = self.check_task, None
+        if task is not None and not task.done():
+            task.cancel()
+        super().done(result)
+
+    def _busy(self, busy: bool) -> None:
+        self.spinner.setVisible(busy)
+        self.connect_button.setEnabled(not busy)
+        self.connect_button.setText("Checking…" if busy else "Connect")
+        for edit in (self.url_edit, self.event_edit, self.key_edit, self.station_edit, self.badge_edit):
+            edit.setReadOnly(busy)
+
+    def _say(self, text: str, *, error: bool) -> None:
+        self.status.setStyleSheet(_ERROR_STYLE if error else "")
+        self.status.setText(text)

@@ -1,0 +1,134 @@
+"""Plain-words text for the staff tools: guest states, local times, conflicts and the undo question."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import datetime
+
+from kiosk.domain import Guest
+from kiosk.domain.models import Change, ChangeKind
+from kiosk.storage import Conflict, ScanRecord
+
+INSIDE = "inside"
+NOT_INSIDE = "not inside"
+DEREGISTERED = "deregistered"
+DELETED = "deleted"
+
+_CUSTOM_FIELD = re.compile(r"^customField(\d+)$")
+# Fields the detail view shows under their own label, in this order; custom fields follow.
+_NAMED_FIELDS = (("company", "Company"), ("position", "Position"), ("email", "Email"),
+                 ("externalId", "Badge number"), ("notes", "Notes"))
+
+
+def guest_state(guest: Guest) -> str:
+    """One of inside / not inside / deregistered / deleted: what a door team needs to know first."""
+    if guest.deleted is not None:
+        return DELETED
+    if guest.registration_state == "deregistered":
+        return DEREGISTERED
+    return INSIDE if guest.is_inside else NOT_INSIDE
+
+
+def can_check_in(guest: Guest) -> bool:
+    return guest_state(guest) == NOT_INSIDE
+
+
+def can_check_out(guest: Guest) -> bool:
+    return guest_state(guest) == INSIDE
+
+
+def local_time(value: datetime | None, now: datetime | None = None) -> str:
+    """A time as staff read it on this station's clock: "14:05" today, "3 Jun 14:05" on other days."""
+    if value is None:
+        return ""
+    here = value.astimezone()
+    today = (now or datetime.now().astimezone()).astimezone().date()
+    if here.date() == today:
+        return here.strftime("%H:%M")
+    return f"{here.day} {here.strftime('%b %H:%M')}"
+
+
+def field_text(value: object) -> str:
+    """A guest field as one line: lists joined, booleans as yes/no, nothing as ""."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list | tuple):
+        return ", ".join(field_text(v) for v in value if v is not None and v != "")
+    if isinstance(value, Mapping):
+        return ", ".join(f"{k}: {field_text(v)}" for k, v in value.items())
+    return str(value).strip()
+
+
+def detail_rows(guest: Guest, now: datetime | None = None) -> list[tuple[str, str]]:
+    """Label/text pairs for the guest detail, empty values left out."""
+    registration = {"registered": "Registered", "deregistered": "Deregistered"}
+    rows = [
+        ("State", guest_state(guest).capitalize()),
+        ("Registration", registration.get(guest.registration_state, "Not stated")),
+        ("Checked in", local_time(guest.check_in, now)),
+        ("Checked out", local_time(guest.check_out, now)),
+        ("Access code", guest.access_code or ""),
+    ]
+    if guest.deleted is not None:
+        rows.append(("Removed from list", local_time(guest.deleted, now)))
+    rows += [(label, field_text(guest.fields.get(key))) for key, label in _NAMED_FIELDS]
+    rows += custom_fields(guest.fields)
+    return [(label, text) for label, text in rows if text]
+
+
+def custom_fields(fields: Mapping[str, object]) -> list[tuple[str, str]]:
+    """customField1, customField2, customField13 ... in number order, not text order."""
+    found = []
+    for key, value in fields.items():
+        match = _CUSTOM_FIELD.match(str(key))
+        if match:
+            found.append((int(match.group(1)), f"Custom field {match.group(1)}", field_text(value)))
+    return [(label, text) for _, label, text in sorted(found)]
+
+
+def presence_text(guest: Guest, now: datetime | None = None) -> str:
+    """The presence a record shows, e.g. "inside since 14:05" or "checked out at 15:10"."""
+    if guest.deleted is not None:
+        return "removed from the guest list"
+    if guest.is_inside:
+        return f"inside since {local_time(guest.check_in, now)}"
+    if guest.check_out is not None:
+        return f"checked out at {local_time(guest.check_out, now)}"
+    return "not checked in"
+
+
+def change_text(change: Change, now: datetime | None = None) -> str:
+    """What this station did, e.g. "checked in at 14:02"."""
+    when = local_time(change.client_update, now)
+    if change.kind is ChangeKind.CHECK_IN:
+        return f"checked in at {when}"
+    if change.kind is ChangeKind.CHECK_OUT:
+        return f"checked out at {when}"
+    inside = change.check_in is not None and (change.check_out is None or change.check_out < change.check_in)
+    return f"undid an action at {when} (leaving the guest {'inside' if inside else 'not inside'})"
+
+
+def conflict_lines(conflict: Conflict, now: datetime | None = None) -> tuple[str, str]:
+    """Two lines: what this station did and when; what the server kept instead and when."""
+    change = conflict.change
+    ours = f"This station ({change.station}) {change_text(change, now)}."
+    winner = conflict.winner
+    if winner is None:
+        return ours, "Another station's later change was kept instead."
+    kept = f"Kept instead: {presence_text(winner, now)}"
+    if winner.client_update is not None:
+        kept += f" (changed at {local_time(winner.client_update, now)})"
+    return ours, kept + "."
+
+
+def undo_question(scan: ScanRecord | None, name: str | None) -> str:
+    """The confirmation asked before an undo, e.g. "Undo check-in of Jane Doe?"."""
+    if scan is None or name is None:
+        return "Undo this station's last check-in or check-out?"
+    if scan.mode == "undo":
+        return f"Undo the last undo for {name}?"
+    action = "check-in" if scan.verdict == "admitted" else "check-out"
+    return f"Undo {action} of {name}?"

@@ -1,0 +1,144 @@
+"""The "Find guest" tab of the staff tools: search as you type, results, the guest's detail and actions."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLineEdit,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.domain import Guest, Mode
+from kiosk.services.desk import Desk
+from kiosk.storage import StoreError
+from kiosk.ui.staff_detail import TOUCH_HEIGHT, GuestDetail, touch_button
+from kiosk.ui.staff_format import can_check_in, can_check_out, guest_state
+
+SEARCH_DEBOUNCE_MS = 150
+COLUMNS = ("Name", "Company", "State", "Access code")
+
+
+class GuestFinder(QWidget):
+    """Reads through `Desk`; asks for actions with `act_requested(guest_id, Mode)`, never acts itself."""
+
+    act_requested = Signal(str, object)
+    failed = Signal(str)
+    hint = Signal(str)
+
+    def __init__(self, desk: Desk, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._desk = desk
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(SEARCH_DEBOUNCE_MS)
+        self._search_timer.timeout.connect(self.run_search)
+
+        self.search_edit = QLineEdit()
+        self.search_edit.setPlaceholderText("Type a name, company or email")
+        self.search_edit.setClearButtonEnabled(True)
+        self.search_edit.setMaxLength(200)
+        self.search_edit.setMinimumHeight(TOUCH_HEIGHT)
+        self.search_edit.textChanged.connect(lambda _text: self._search_timer.start())
+        self.results = QTableWidget(0, len(COLUMNS))
+        self.results.setHorizontalHeaderLabels(list(COLUMNS))
+        self.results.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.results.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.results.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.results.verticalHeader().hide()
+        self.results.verticalHeader().setDefaultSectionSize(TOUCH_HEIGHT)
+        self.results.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.results.itemSelectionChanged.connect(self.show_selected)
+
+        self.detail = GuestDetail()
+        self.detail.companion_check_in.connect(lambda gid: self.act_requested.emit(gid, Mode.CHECK_IN))
+        self.check_in_button = touch_button("Check in")
+        self.check_out_button = touch_button("Check out")
+        self.check_in_button.clicked.connect(lambda: self._act_on_selected(Mode.CHECK_IN))
+        self.check_out_button.clicked.connect(lambda: self._act_on_selected(Mode.CHECK_OUT))
+
+        left = QVBoxLayout()
+        left.addWidget(self.search_edit)
+        left.addWidget(self.results, 1)
+        actions = QHBoxLayout()
+        actions.addWidget(self.check_in_button)
+        actions.addWidget(self.check_out_button)
+        right = QVBoxLayout()
+        right.addWidget(self.detail, 1)
+        right.addLayout(actions)
+        row = QHBoxLayout(self)
+        row.addLayout(left, 3)
+        row.addLayout(right, 2)
+        self.show_selected()
+
+    def selected_guest_id(self) -> str | None:
+        row = self.results.currentRow()
+        item = self.results.item(row, 0) if row >= 0 else None
+        value = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+        return value if isinstance(value, str) else None
+
+    def run_search(self) -> None:
+        """Search now (the typing debounce calls this); the selected guest stays selected if listed."""
+        self._search_timer.stop()
+        keep = self.selected_guest_id()
+        try:
+            guests = self._desk.search(self.search_edit.text())
+        except StoreError as exc:
+            self.failed.emit(str(exc))
+            guests = []
+        self.results.blockSignals(True)
+        self.results.setRowCount(0)
+        for guest in guests:
+            row = self.results.rowCount()
+            self.results.insertRow(row)
+            self._fill_row(row, guest)
+            if guest.id == keep:
+                self.results.selectRow(row)
+        self.results.blockSignals(False)
+        self.show_selected()
+
+    def refresh_guest(self, guest_id: str) -> None:
+        """Read one guest again, e.g. after an action: its row and, if selected, the detail."""
+        try:
+            guest = self._desk.guest(guest_id)
+        except StoreError as exc:
+            self.failed.emit(str(exc))
+            return
+        if guest is not None:
+            for row in range(self.results.rowCount()):
+                item = self.results.item(row, 0)
+                if item is not None and item.data(Qt.ItemDataRole.UserRole) == guest_id:
+                    self._fill_row(row, guest)
+        self.show_selected()
+
+    def show_selected(self) -> None:
+        guest_id = self.selected_guest_id()
+        guest, companions = None, []
+        try:
+            guest = self._desk.guest(guest_id) if guest_id else None
+            companions = self._desk.companions(guest) if guest is not None else []
+        except StoreError as exc:
+            self.failed.emit(str(exc))
+        self.detail.show_guest(guest, companions)
+        self.check_in_button.setEnabled(guest is not None and can_check_in(guest))
+        self.check_out_button.setEnabled(guest is not None and can_check_out(guest))
+
+    def _fill_row(self, row: int, guest: Guest) -> None:
+        texts = (guest.display_name, guest.company, guest_state(guest), guest.access_code or "")
+        for column, text in enumerate(texts):
+            item = QTableWidgetItem(text)
+            if column == 0:
+                item.setData(Qt.ItemDataRole.UserRole, guest.id)
+            self.results.setItem(row, column, item)
+
+    def _act_on_selected(self, mode: Mode) -> None:
+        guest_id = self.selected_guest_id()
+        if guest_id is None:
+            self.hint.emit("Pick a guest from the list first.")
+            return
+        self.act_requested.emit(guest_id, mode)

@@ -1,0 +1,238 @@
+"""The staff tools: find a guest by name, check in or out by hand, undo, conflicts and the station mode."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.domain import Guest, Mode
+from kiosk.services.checkin import CheckIn, ScanOutcome
+from kiosk.services.desk import Desk
+from kiosk.storage import ScanRecord, StoreError
+from kiosk.ui.staff_conflicts import ConflictList
+from kiosk.ui.staff_detail import touch_button
+from kiosk.ui.staff_format import guest_state, undo_question
+from kiosk.ui.staff_guests import GuestFinder
+
+log = logging.getLogger(__name__)
+
+_MODE_LABELS = ((Mode.CHECK_IN, "Check-in"), (Mode.CHECK_OUT, "Check-out"), (Mode.TOGGLE, "Toggle"))
+
+
+class StaffPanel(QWidget):
+    """Staff tools for door staff; thin: it shows what `Desk` returns and acts through `CheckIn`.
+
+    Signals: `outcome_made(ScanOutcome)` after a manual check-in, check-out or undo, so the window can
+    show the verdict; `mode_change_requested(str)` with a `Mode` value; `close_requested()` (button, Esc).
+    """
+
+    outcome_made = Signal(object)
+    mode_change_requested = Signal(str)
+    close_requested = Signal()
+
+    def __init__(
+        self, desk: Desk, checkin: CheckIn, get_mode: Callable[[], Mode], parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._desk = desk
+        self._checkin = checkin
+        self._get_mode = get_mode
+        font = self.font()
+        font.setPointSizeF(max(font.pointSizeF(), 9.0) * 1.3)
+        self.setFont(font)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(self._build_top_bar())
+        self.confirm_bar = self._build_confirm_bar()
+        layout.addWidget(self.confirm_bar)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.setTextFormat(Qt.TextFormat.PlainText)
+        layout.addWidget(self.message)
+        self.tabs = QTabWidget()
+        self.finder = GuestFinder(desk)
+        self.finder.act_requested.connect(self.act)
+        self.finder.failed.connect(lambda text: self._say(text, error=True))
+        self.finder.hint.connect(self._say)
+        # The finder's parts, for the window and tests to reach directly.
+        self.search_edit = self.finder.search_edit
+        self.results = self.finder.results
+        self.detail = self.finder.detail
+        self.check_in_button = self.finder.check_in_button
+        self.check_out_button = self.finder.check_out_button
+        self.tabs.addTab(self.finder, "Find guest")
+        self.conflicts = ConflictList(desk)
+        self.conflicts.changed.connect(self._conflicts_changed)
+        self.conflicts.failed.connect(lambda text: self._say(text, error=True))
+        self.tabs.addTab(self.conflicts, "Conflicts")
+        layout.addWidget(self.tabs, 1)
+
+        escape = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
+        escape.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        escape.activated.connect(self._escape)
+
+    # --- building
+
+    def _build_top_bar(self) -> QHBoxLayout:
+        bar = QHBoxLayout()
+        title = QLabel("Staff tools")
+        bold = title.font()
+        bold.setBold(True)
+        title.setFont(bold)
+        bar.addWidget(title)
+        bar.addStretch(1)
+        bar.addWidget(QLabel("Mode:"))
+        self.mode_group = QButtonGroup(self)
+        self.mode_group.setExclusive(True)
+        self.mode_buttons: dict[Mode, QPushButton] = {}
+        for mode, label in _MODE_LABELS:
+            button = touch_button(label)
+            button.setCheckable(True)
+            button.clicked.connect(lambda _=False, m=mode: self.mode_change_requested.emit(m.value))
+            self.mode_group.addButton(button)
+            self.mode_buttons[mode] = button
+            bar.addWidget(button)
+        bar.addSpacing(24)
+        self.undo_button = touch_button("Undo last…")
+        self.undo_button.clicked.connect(self.ask_undo)
+        self.close_button = touch_button("Close")
+        self.close_button.clicked.connect(self.close_requested)
+        bar.addWidget(self.undo_button)
+        bar.addWidget(self.close_button)
+        return bar
+
+    def _build_confirm_bar(self) -> QFrame:
+        # An inline question instead of a modal box: the door keeps its window, and a tap answers it.
+        frame = QFrame()
+        frame.setFrameShape(QFrame.Shape.StyledPanel)
+        row = QHBoxLayout(frame)
+        self.confirm_label = QLabel()
+        self.confirm_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.confirm_label.setWordWrap(True)
+        self.confirm_yes = touch_button("Yes, undo")
+        self.confirm_no = touch_button("No")
+        self.confirm_yes.clicked.connect(self.undo_confirmed)
+        self.confirm_no.clicked.connect(frame.hide)
+        row.addWidget(self.confirm_label, 1)
+        row.addWidget(self.confirm_yes)
+        row.addWidget(self.confirm_no)
+        frame.hide()
+        return frame
+
+    # --- public
+
+    def refresh(self) -> None:
+        """Read everything again: the mode, the search results, the selected guest and the conflicts."""
+        self._sync_mode()
+        self.run_search()
+        self.conflicts.reload()
+
+    def focus_search(self) -> None:
+        self.search_edit.setFocus()
+        self.search_edit.selectAll()
+
+    def selected_guest_id(self) -> str | None:
+        return self.finder.selected_guest_id()
+
+    def run_search(self) -> None:
+        """Search now for what is typed, without waiting for the typing pause."""
+        self.finder.run_search()
+
+    def act(self, guest_id: str, mode: Mode) -> ScanOutcome | None:
+        """A manual check-in or check-out; the outcome goes to `outcome_made` and the lists refresh."""
+        try:
+            outcome = self._checkin.act_on_guest(guest_id, mode)
+        except StoreError as exc:
+            self._say(f"Nothing was changed: {exc}", error=True)
+            return None
+        guest = outcome.verdict.guest
+        self._say(f"{outcome.message}: {guest.display_name}" if guest is not None else outcome.message)
+        self.outcome_made.emit(outcome)
+        self.finder.refresh_guest(guest_id)
+        return outcome
+
+    def ask_undo(self) -> None:
+        """Show the confirmation for undoing this station's last action ("Undo check-in of Jane Doe?")."""
+        try:
+            scan = self._last_action()
+            guest = self._desk.guest(scan.guest_id) if scan is not None and scan.guest_id else None
+        except StoreError as exc:
+            self._say(str(exc), error=True)
+            return
+        if scan is None:
+            self._say("Nothing to undo: this station has not checked anyone in or out yet.")
+            return
+        self.confirm_label.setText(undo_question(scan, guest.display_name if guest else None))
+        self.confirm_bar.show()
+        self.confirm_no.setFocus()
+
+    def undo_confirmed(self) -> ScanOutcome | None:
+        self.confirm_bar.hide()
+        try:
+            outcome = self._checkin.undo_last()
+        except StoreError as exc:
+            self._say(f"Nothing was changed: {exc}", error=True)
+            return None
+        if outcome is None:
+            self._say("Nothing to undo.")
+            return None
+        guest = outcome.verdict.guest
+        self._say(f"Undone. {guest.display_name if guest else 'The guest'} is now {_state_word(guest)}.")
+        self.outcome_made.emit(outcome)
+        if guest is not None:
+            self.finder.refresh_guest(guest.id)
+        return outcome
+
+    # --- internals
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.refresh()
+
+    def _escape(self) -> None:
+        if self.confirm_bar.isVisible():
+            self.confirm_bar.hide()
+        else:
+            self.close_requested.emit()
+
+    def _sync_mode(self) -> None:
+        button = self.mode_buttons.get(self._get_mode())
+        if button is not None:
+            button.setChecked(True)
+
+    def _last_action(self) -> ScanRecord | None:
+        """The newest scan of this station that queued a change, i.e. what `undo_last` takes back.
+
+        Changes the server refused as conflicts are not undone by `undo_last`, so they are skipped.
+        """
+        lost = {c.change.change_id for c in self._desk.conflicts(include_acknowledged=True)}
+        for scan in self._desk.recent_scans(50):
+            if scan.change_id is not None and scan.change_id not in lost:
+                return scan
+        return None
+
+    def _conflicts_changed(self, count: int) -> None:
+        self.tabs.setTabText(1, f"Conflicts ({count})" if count else "Conflicts")
+
+    def _say(self, text: str, *, error: bool = False) -> None:
+        if error:
+            log.warning("staff tools: %s", text)
+        self.message.setStyleSheet("color: #b00020;" if error else "")
+        self.message.setText(text)
+
+
+def _state_word(guest: Guest | None) -> str:
+    return guest_state(guest) if guest is not None else "as before"

@@ -1,0 +1,242 @@
+"""The first-run setup dialog on the qasync loop: a fake validate for each answer, and the real one."""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import qasync
+from PySide6.QtWidgets import QApplication, QDialog, QLineEdit
+from pytestqt.qtbot import QtBot
+
+from kiosk.remote.base import AuthRefused, EventInfo, ProtocolError, RetryLater
+from kiosk.storage.config import ConfigError, StationConfig
+from kiosk.ui.setup_dialog import SetupDialog, url_problem
+
+
+@pytest.fixture
+def loop(qapp: QApplication) -> Iterator[qasync.QEventLoop]:
+    loop = qasync.QEventLoop(qapp)
+    asyncio.set_event_loop(loop)
+    try:
+        yield loop
+    finally:
+        loop.close()
+        asyncio.set_event_loop(None)
+
+
+class FakeServer:
+    """A `validate` coroutine that records its calls and answers as told."""
+
+    def __init__(self, error: Exception | None = None, delay: float = 0.0) -> None:
+        self.error = error
+        self.delay = delay
+        self.calls: list[tuple[StationConfig, str]] = []
+        self.started = asyncio.Event()
+
+    async def __call__(self, config: StationConfig, api_key: str) -> EventInfo:
+        self.calls.append((config, api_key))
+        self.started.set()
+        await asyncio.sleep(self.delay)
+        if self.error is not None:
+            raise self.error
+        return EventInfo(config.event_id, "Demo event")
+
+
+def make_dialog(qtbot: QtBot, validate: object, **fields: str) -> SetupDialog:
+    dialog = SetupDialog(validate)  # type: ignore[arg-type]
+    qtbot.addWidget(dialog)
+    dialog.show()
+    values = {"url": "https://checkin.example.org/", "event": "123", "key": "aBcDeFgH", "station": "Door 1"}
+    values.update(fields)
+    dialog.url_edit.setText(values["url"])
+    dialog.event_edit.setText(values["event"])
+    dialog.key_edit.setText(values["key"])
+    dialog.station_edit.setText(values["station"])
+    return dialog
+
+
+def connect(loop: qasync.QEventLoop, dialog: SetupDialog) -> None:
+    dialog.connect_button.click()
+    task = dialog.check_task
+    assert task is not None, dialog.status.text()
+    loop.run_until_complete(asyncio.wait_for(task, 5))
+
+
+def test_success_accepts_and_hands_back_the_settings(qtbot: QtBot, loop: qasync.QEventLoop) -> None:
+    server = FakeServer()
+    dialog = make_dialog(qtbot, server)
+    dialog.badge_edit.setText("badgeNo")
+    connect(loop, dialog)
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    config, api_key = dialog.result_config()
+    assert (config.server_url, config.event_id, config.station, config.badge_field) == (
+        "https://checkin.example.org", "123", "Door 1", "badgeNo")
+    assert api_key == "aBcDeFgH" and server.calls == [(config, api_key)]
+
+
+def test_button_is_disabled_with_a_busy_indicator_while_checking(
+    qtbot: QtBot, loop: qasync.QEventLoop
+) -> None:
+    server = FakeServer(delay=0.2)
+    dialog = make_dialog(qtbot, server)
+    dialog.connect_button.click()
+    task = dialog.check_task
+    assert task is not None
+    loop.run_until_complete(asyncio.wait_for(server.started.wait(), 5))
+    assert not dialog.connect_button.isEnabled() and dialog.connect_button.text() == "Checking…"
+    assert dialog.spinner.isVisible() and dialog.status.text().startswith("Checking…")
+    dialog.connect_button.click()  # a second tap while checking does not start a second check
+    loop.run_until_complete(asyncio.wait_for(task, 5))
+    assert len(server.calls) == 1 and dialog.result() == QDialog.DialogCode.Accepted
+
+
+def test_app_code_is_masked_with_a_show_toggle(qtbot: QtBot) -> None:
+    dialog = make_dialog(qtbot, FakeServer())
+    assert dialog.key_edit.echoMode() == QLineEdit.EchoMode.Password
+    dialog.show_key.click()
+    assert dialog.key_edit.echoMode() == QLineEdit.EchoMode.Normal
+    dialog.show_key.click()
+    assert dialog.key_edit.echoMode() == QLineEdit.EchoMode.Password
+
+
+@pytest.mark.parametrize(
+    ("error", "expected"),
+    [
+        (AuthRefused("API key incorrect.", 1010),
+         "The server did not accept this app code. Copy it again from the Check-in menu of the back office."),
+        (AuthRefused("Event ID not known.", 1000), "The server does not know the event ID 123."),
+        (RetryLater("connection refused"),
+         "Cannot reach the server at https://checkin.example.org. Check the address and the network."),
+        (ProtocolError("not JSON"),
+         "The server at https://checkin.example.org did not answer like a check-in server."),
+        (ConfigError("2 check-ins of event 7 wait for upload"), "2 check-ins of event 7 wait for upload"),
+        (OSError(28, "No space left on device"), "The settings could not be saved:"),
+        (KeyError("surprise"), "The settings could not be checked (KeyError"),
+    ],
+)
+def test_each_refusal_is_explained_and_the_dialog_stays(
+    qtbot: QtBot, loop: qasync.QEventLoop, error: Exception, expected: str
+) -> None:
+    server = FakeServer(error)
+    dialog = make_dialog(qtbot, server)
+    connect(loop, dialog)
+    assert dialog.status.text().startswith(expected), dialog.status.text()
+    assert dialog.isVisible() and dialog.result() != QDialog.DialogCode.Accepted
+    assert dialog.connect_button.isEnabled() and not dialog.spinner.isVisible()
+    with pytest.raises(RuntimeError):
+        dialog.result_config()
+    # Fixing the problem and connecting again works without reopening the dialog.
+    server.error = None
+    connect(loop, dialog)
+    assert dialog.result() == QDialog.DialogCode.Accepted
+
+
+@pytest.mark.parametrize(
+    ("fields", "expected"),
+    [
+        ({"url": "checkin.example.org"}, "The server address must start with https://"),
+        ({"url": "https://exa mple.org"}, "The server address must not contain spaces."),
+        ({"url": "https://example.org:99999"}, "The port in the server address"),
+        ({"url": "https://"}, "The server address has no host name."),
+        ({"url": ""}, "Enter the server address."),
+        ({"event": "  "}, "Enter the event ID."),
+        ({"key": ""}, "Enter the app code."),
+        ({"station": ""}, "Enter a name for this station"),
+    ],
+)
+def test_bad_fields_are_said_before_any_request(
+    qtbot: QtBot, loop: qasync.QEventLoop, fields: dict[str, str], expected: str
+) -> None:
+    server = FakeServer()
+    dialog = make_dialog(qtbot, server, **fields)
+    dialog.connect_button.click()
+    assert dialog.check_task is None and server.calls == []
+    assert dialog.status.text().startswith(expected), dialog.status.text()
+    assert dialog.connect_button.isEnabled()
+
+
+def test_url_problem_accepts_ordinary_addresses() -> None:
+    for url in ("https://checkin.example.org", "http://127.0.0.1:8765", "https://h.example/base/path"):
+        assert url_problem(url) is None
+
+
+def test_cancel_while_checking_stops_the_check(qtbot: QtBot, loop: qasync.QEventLoop) -> None:
+    server = FakeServer(delay=30)
+    dialog = make_dialog(qtbot, server)
+    dialog.connect_button.click()
+    task = dialog.check_task
+    assert task is not None
+    loop.run_until_complete(asyncio.wait_for(server.started.wait(), 5))
+    dialog.cancel_button.click()
+    loop.run_until_complete(asyncio.sleep(0.01))
+    assert task.cancelled() and dialog.result() == QDialog.DialogCode.Rejected
+
+
+def test_prefilled_from_an_earlier_configuration(qtbot: QtBot, loop: qasync.QEventLoop) -> None:
+    earlier = StationConfig("https://old.example.org", "9", "Side door", event_name="Old", pull_interval_s=30)
+    dialog = SetupDialog(FakeServer(), initial=earlier)
+    qtbot.addWidget(dialog)
+    assert dialog.url_edit.text() == "https://old.example.org" and dialog.station_edit.text() == "Side door"
+    dialog.key_edit.setText("k")
+    dialog.event_edit.setText("10")
+    connect(loop, dialog)
+    config, _ = dialog.result_config()
+    assert config.pull_interval_s == 30 and config.event_id == "10" and config.event_name == ""
+
+
+def server_parts() -> tuple[type, object] | None:
+    try:
+        run = importlib.import_module("kiosk.server.run")
+        app = importlib.import_module("kiosk.app")
+    except ImportError:
+        return None
+    server_thread = getattr(run, "ServerThread", None)
+    configure = getattr(app, "configure_station", None)
+    if server_thread is None or configure is None:
+        return None
+    return server_thread, configure
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def test_real_configure_station_against_the_reference_server(
+    qtbot: QtBot, loop: qasync.QEventLoop, tmp_path: Path
+) -> None:
+    parts = server_parts()
+    if parts is None:
+        pytest.skip("kiosk.server.run.ServerThread or kiosk.app.configure_station is not there yet")
+    server_thread, configure = parts
+    from kiosk.storage.config import load_api_key, load_config
+
+    data_dir = tmp_path / "station"
+
+    async def validate(config: StationConfig, api_key: str) -> object:
+        return await configure(data_dir, config, api_key)  # type: ignore[operator]
+
+    with server_thread(tmp_path / "server.db", event_id="e1", api_key="right-key", guests=3) as server:
+        dialog = make_dialog(qtbot, validate, url=server.url, event="e1", key="wrong-key")
+        connect(loop, dialog)
+        assert dialog.status.text().startswith("The server did not accept this app code.")
+        assert not (data_dir / "config.json").exists()
+        dialog.event_edit.setText("nope")
+        dialog.key_edit.setText("right-key")
+        connect(loop, dialog)
+        assert dialog.status.text().startswith("The server does not know the event ID nope.")
+        dialog.event_edit.setText("e1")
+        connect(loop, dialog)
+        assert dialog.result() == QDialog.DialogCode.Accepted, dialog.status.text()
+        assert load_config(data_dir).event_id == "e1" and load_api_key(data_dir) == "right-key"
+        assert load_config(data_dir).event_name == "Demo Event"
+    # Nothing listens any more: the same dialog explains that the server cannot be reached.
+    dialog = make_dialog(qtbot, validate, url=f"http://127.0.0.1:{free_port()}", event="e1", key="right-key")
+    connect(loop, dialog)
+    assert dialog.status.text().startswith("Cannot reach the server at http://127.0.0.1:")
