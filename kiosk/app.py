@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from kiosk.remote.base import Connector, EventInfo
 from kiosk.remote.invitario import InvitarioConnector
+from kiosk.remote.urls import check_server_url
 from kiosk.services.checkin import CheckIn
 from kiosk.services.station import Station
-from kiosk.storage import Store
+from kiosk.storage import Store, StoreError
 from kiosk.storage.config import (
     ConfigError,
     StationConfig,
@@ -19,10 +21,16 @@ from kiosk.storage.config import (
     load_config,
     mirror_path,
     save_config,
+    wipe_station_files,
 )
 
+log = logging.getLogger(__name__)
 
 def make_connector(config: StationConfig, api_key: str, **options: Any) -> Connector:
+    """The connector for the configured server; refuses plain http beyond the local network."""
+    warning = check_server_url(config.server_url)
+    if warning:
+        log.warning("%s", warning)
     verify: bool | str = config.ca_bundle or True
     return InvitarioConnector(config.server_url, config.event_id, api_key, config.station,
                               verify=verify, **options)
@@ -76,3 +84,23 @@ def _previous_config(data_dir: Path) -> StationConfig | None:
         return load_config(data_dir)
     except ConfigError:
         return None
+
+
+def wipe_summary(data_dir: Path) -> tuple[str | None, int]:
+    """The event a wipe would remove and how many of its changes are still queued."""
+    event = None
+    config = _previous_config(data_dir)
+    if config is not None:
+        event = config.event_id
+    queued = 0
+    if mirror_path(data_dir).exists():
+        try:
+            with Store.open(mirror_path(data_dir)) as store:
+                queued = store.queued_count()
+        except StoreError:
+            queued = 0  # an unreadable mirror is wiped all the same
+    return event, queued
+
+
+def wipe_station(data_dir: Path) -> list[str]:
+    return wipe_station_files(data_dir)

@@ -6,17 +6,19 @@ import argparse
 import asyncio
 import json
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from kiosk import __version__
-from kiosk.app import Station, configure_station, open_station
+from kiosk.app import Station, configure_station, open_station, wipe_station, wipe_summary
 from kiosk.domain import Guest, Mode
 from kiosk.domain.timeutil import format_time
-from kiosk.remote.base import AuthRefused, RemoteError
+from kiosk.remote.base import AuthRefused, Misconfigured, RemoteError
 from kiosk.services.sync import SyncReport, clock_warning
+from kiosk.storage import StoreError
 from kiosk.storage.config import ConfigError, StationConfig, default_data_dir
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -67,6 +69,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--fullscreen", dest="demo_fullscreen", action="store_true", help="full-screen kiosk mode")
     p.add_argument("--quit-after", type=float, default=None, help=argparse.SUPPRESS)
 
+    p = sub.add_parser("wipe", help="remove the event's guest data, queue, settings and secrets from this station")
+    p.add_argument("--yes", action="store_true", help="do not ask for confirmation (for scripts)")
+
     from kiosk.server.cli import add_serve_arguments
 
     add_serve_arguments(sub.add_parser("serve", help="run the reference server (demo, tests, small events)"))
@@ -75,6 +80,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    # Everything kiosk writes (mirror, logs, settings) is private to the user running the station.
+    os.umask(0o077)
     _setup_logging(args.verbose)
     data_dir: Path = args.data_dir or default_data_dir()
     try:
@@ -87,6 +94,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _demo(args)
         if args.command == "configure":
             return _configure(data_dir, args)
+        if args.command == "wipe":
+            return _wipe(data_dir, args)
         if args.command == "serve":
             from kiosk.server.cli import run_serve
 
@@ -98,6 +107,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as err:
         print(f"kiosk: {err}", file=sys.stderr)
         return EXIT_USAGE
+    except (RemoteError, StoreError) as err:
+        print(f"kiosk: {err}", file=sys.stderr)
+        return EXIT_FAILED
     except KeyboardInterrupt:
         return 130
 
@@ -117,6 +129,23 @@ def _demo(args: argparse.Namespace) -> int:
                     fullscreen=args.fullscreen or args.demo_fullscreen)
 
 
+def _wipe(data_dir: Path, args: argparse.Namespace) -> int:
+    event, queued = wipe_summary(data_dir)
+    if not args.yes:
+        if not sys.stdin.isatty():
+            print("kiosk: wipe needs a confirmation: run it in a terminal, or pass --yes", file=sys.stderr)
+            return EXIT_USAGE
+        lost = f" {queued} check-ins not uploaded yet will be LOST." if queued else ""
+        print(f"This removes all guest data, the scan log, the settings and the API key of event {event or '-'} "
+              f"from {data_dir}.{lost}")
+        if input("Type 'wipe' to confirm: ").strip().lower() != "wipe":
+            print("Nothing was removed.")
+            return EXIT_FAILED
+    removed = wipe_station(data_dir)
+    print(f"Wiped {data_dir}: {', '.join(removed) if removed else 'nothing was stored'}; API key removed.")
+    return EXIT_OK
+
+
 def _setup_logging(verbose: int) -> None:
     level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
     logging.basicConfig(level=level, format="kiosk: %(levelname)s: %(name)s: %(message)s", stream=sys.stderr)
@@ -129,7 +158,7 @@ def _configure(data_dir: Path, args: argparse.Namespace) -> int:
                            ca_bundle=args.ca_bundle)
     try:
         info = asyncio.run(configure_station(data_dir, config, args.api_key))
-    except AuthRefused as err:
+    except (AuthRefused, Misconfigured) as err:
         print(f"kiosk: {err}", file=sys.stderr)
         return EXIT_FAILED
     except RemoteError as err:

@@ -7,3 +7,5 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 for _var in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"):
     os.environ.pop(_var, None)
 os.environ["NO_PROXY"] = "127.0.0.1,localhost"
+# Tests never write into the OS keyring of the person running them; keyring tests use an in-memory one.
+os.environ["KIOSK_NO_KEYRING"] = "1"

@@ -7,6 +7,8 @@ Errors form one small tree, so that callers decide by type, never by message:
     │                           Nothing is lost; try again after `retry_after` seconds if the server said so.
     ├── AuthRefused             permanent until a person acts: unknown event (1000), wrong API key (1010).
     │                           `str(err)` is one line fit to show staff.
+    ├── Misconfigured           permanent until the settings change: an untrusted TLS certificate, plain
+    │                           http to a public address, a redirect or a 404 (probably a wrong URL).
     ├── SessionExpired          the session token was refused (30); connectors log in again and retry
     │                           once by themselves, so callers only see it if that retry failed too.
     └── ProtocolError           the server and the kiosk disagree on the contract (10, 20, a response that
@@ -37,6 +39,10 @@ class AuthRefused(RemoteError):
     def __init__(self, message: str, code: int | None = None) -> None:
         super().__init__(message)
         self.code = code
+
+
+class Misconfigured(RemoteError):
+    pass
 
 
 class SessionExpired(RemoteError):

@@ -18,14 +18,14 @@ What it leaves out, and the choices made here:
   as given: correcting it for clock drift is the caller's job, with `last_clock_sample`.
 - HTTP status codes. The document names none. 200 is read as JSON; an error envelope is honoured
   under any 4xx as well. Timeouts, broken connections, 408, 429 and 5xx are RetryLater (429 and
-  503 carry retry_after from a numeric Retry-After). Other statuses, redirects included (they are
-  not followed), are a ProtocolError: the address is probably wrong. Proxy settings from the
+  503 carry retry_after from a numeric Retry-After). A redirect (not followed) or a 404 is
+  Misconfigured: the address is probably wrong. Other statuses are a ProtocolError. Proxy settings from the
   environment are ignored (trust_env=False): a kiosk talks to the server it was configured for.
 - Envelope codes: 30 logs in again and retries the request once, silently; 30 again is
   SessionExpired. 1000 and 1010 are AuthRefused with one line naming the problem (never the key).
   10, 20, unknown codes and any shape the document does not describe are a ProtocolError, logged
-  at error level. An untrusted TLS certificate is a ProtocolError too: it will not heal by itself,
-  and base.py has no better-fitting permanent error.
+  at error level. An untrusted TLS certificate is Misconfigured: it will not heal by itself; a
+  self-signed server is trusted by giving its CA file (`verify` as a path).
 - sinceDateTime is `since.isoformat()`, where `since` is the previous response's dateTime (the
   cursor is the server's clock, never the station's).
 - Lists are streamed: ijson parses the body in pieces of at most 64 KiB and pages of `page_size`

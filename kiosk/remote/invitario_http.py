@@ -10,7 +10,7 @@ from typing import Any, NoReturn
 import httpx
 
 from kiosk.remote import invitario_wire as wire
-from kiosk.remote.base import AuthRefused, ProtocolError, RemoteError, RetryLater
+from kiosk.remote.base import AuthRefused, Misconfigured, ProtocolError, RemoteError, RetryLater
 
 # A 500-guest upload answer is well under a megabyte; error pages are smaller still.
 MAX_ANSWER_BYTES = 64 * 1024 * 1024
@@ -66,7 +66,9 @@ async def refuse(response: httpx.Response, ctx: Context) -> NoReturn:
         if isinstance(doc, dict) and doc.get("status") == "error" and wire.envelope_errors(doc):
             raise envelope_failure(doc, ctx)
     where = f" to {wire.one_line(response.headers.get('Location'))}" if 300 <= status < 400 else ""
-    raise ProtocolError(
+    # A redirect or "not found" means the address is wrong, not that the server misbehaves.
+    error = Misconfigured if 300 <= status < 400 or status == 404 else ProtocolError
+    raise error(
         f"The server answered the {ctx.what} request with HTTP {status}{where}; check the server address."
     )
 
@@ -94,7 +96,7 @@ def transport_failure(exc: httpx.HTTPError, ctx: Context, answered: bool) -> Rem
     """The error an httpx failure means; `answered` once the response headers had arrived."""
     detail = wire.one_line(str(exc), ctx.api_key)
     if certificate_problem(exc):
-        return ProtocolError(
+        return Misconfigured(
             f"The server's TLS certificate is not trusted ({detail}); "
             "install its CA certificate or correct the server address."
         )

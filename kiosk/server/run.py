@@ -62,6 +62,8 @@ class ServerThread:
         clock_offset: float = 0.0,
         utc_offset_minutes: int = 0,
         hang_seconds: float = 30.0,
+        ssl_certfile: str | Path | None = None,
+        ssl_keyfile: str | Path | None = None,
     ) -> None:
         config = ServerConfig(
             event_id=event_id,
@@ -84,6 +86,9 @@ class ServerThread:
         )
         self.host = host
         self.port = port
+        # TLS, for tests of certificate checks and for events that serve a station over https.
+        self.ssl_certfile = str(ssl_certfile) if ssl_certfile else None
+        self.ssl_keyfile = str(ssl_keyfile) if ssl_keyfile else None
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
         self._error: BaseException | None = None
@@ -91,7 +96,8 @@ class ServerThread:
     @property
     def url(self) -> str:
         host = f"[{self.host}]" if ":" in self.host else self.host
-        return f"http://{host}:{self.port}"
+        scheme = "https" if self.ssl_certfile else "http"
+        return f"{scheme}://{host}:{self.port}"
 
     @property
     def store(self) -> ServerStore:
@@ -118,6 +124,8 @@ class ServerThread:
             lifespan="off",
             # Hung requests (an injected "hang") must not hold up stop() for long.
             timeout_graceful_shutdown=1,
+            ssl_certfile=self.ssl_certfile,
+            ssl_keyfile=self.ssl_keyfile,
         )
         server = uvicorn.Server(config)
         self._server, self._error = server, None

@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 
 from kiosk.domain.models import Change, ChangeOutcome, Guest, PushResult
 from kiosk.domain.timeutil import utcnow
-from kiosk.remote.base import AuthRefused, Connector, ProtocolError, RemoteError, RetryLater
+from kiosk.remote.base import AuthRefused, Connector, Misconfigured, ProtocolError, RemoteError, RetryLater
 from kiosk.storage import Store
 
 log = logging.getLogger(__name__)
@@ -79,7 +79,7 @@ class Sync:
                     await self._pull(report)
             except RetryLater as err:
                 report.error, report.retry_after = f"Server unreachable: {err}", err.retry_after
-            except AuthRefused as err:
+            except (AuthRefused, Misconfigured) as err:
                 report.error, report.permanent = str(err), True
             except ProtocolError as err:
                 log.error("server and kiosk disagree on the protocol: %s", err)

@@ -12,8 +12,9 @@ from typing import Any
 
 import platformdirs
 
+from kiosk.storage import secrets
+
 CONFIG_NAME = "config.json"
-SECRET_NAME = "api-key"
 MIRROR_NAME = "kiosk.sqlite3"
 
 
@@ -75,7 +76,7 @@ def save_config(data_dir: Path, config: StationConfig, api_key: str | None = Non
     payload["display_fields"] = list(config.display_fields)
     _write_private(data_dir / CONFIG_NAME, json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
     if api_key is not None:
-        _write_private(data_dir / SECRET_NAME, api_key)
+        secrets.store_api_key(data_dir, api_key, _write_private)
 
 
 def load_config(data_dir: Path) -> StationConfig:
@@ -100,9 +101,9 @@ def load_config(data_dir: Path) -> StationConfig:
 
 def load_api_key(data_dir: Path) -> str:
     try:
-        return (data_dir / SECRET_NAME).read_text(encoding="utf-8").strip()
-    except FileNotFoundError:
-        raise ConfigError(f"No API key is stored in {data_dir}: run `kiosk configure` again.") from None
+        return secrets.load_api_key(data_dir)
+    except secrets.SecretError as err:
+        raise ConfigError(str(err)) from None
 
 
 def mirror_path(data_dir: Path) -> Path:
@@ -121,3 +122,20 @@ def read_private_json(data_dir: Path, name: str) -> dict[str, Any] | None:
 def write_private_json(data_dir: Path, name: str, value: dict[str, Any]) -> None:
     ensure_private_dir(data_dir)
     _write_private(data_dir / name, json.dumps(value))
+
+
+# Everything a station keeps about an event; `wipe_station_files` removes exactly these.
+_EVENT_FILES = (CONFIG_NAME, MIRROR_NAME, MIRROR_NAME + "-wal", MIRROR_NAME + "-shm", MIRROR_NAME + "-journal",
+                "staff-pin.json", "kiosk.log")
+
+
+def wipe_station_files(data_dir: Path) -> list[str]:
+    """Delete the station's guest data, queue, configuration, PIN and API key; returns what was removed."""
+    removed = []
+    for name in _EVENT_FILES:
+        path = data_dir / name
+        if path.exists():
+            path.unlink()
+            removed.append(name)
+    secrets.delete_api_key(data_dir)
+    return removed

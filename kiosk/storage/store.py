@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import os
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -47,6 +48,9 @@ class Store:
         path = Path(path).expanduser()
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
+            # Guest data is personal data: the file (and the -wal/-shm SQLite derives from it) is the
+            # owner's alone, whatever the umask.
+            os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
             conn = sqlite3.connect(
                 path, check_same_thread=False, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000
             )

@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from kiosk.domain.models import Change, ChangeKind
-from kiosk.remote.base import ProtocolError, RetryLater
+from kiosk.remote.base import Misconfigured, ProtocolError, RetryLater
 from tests.remote.invitario_fake import STATION, pull_all
 
 pytestmark = pytest.mark.anyio
@@ -65,14 +65,14 @@ async def test_network_failures_are_retry_later(fake, connector, failure, fragme
         await connector.login()
 
 
-async def test_an_untrusted_certificate_is_a_clear_protocol_error(fake, connector):
+async def test_an_untrusted_certificate_is_a_clear_settings_error(fake, connector):
     def fail(request: httpx.Request) -> httpx.Response:
         cause = ssl.SSLCertVerificationError(1, "[SSL: CERTIFICATE_VERIFY_FAILED] self-signed certificate")
         raise httpx.ConnectError(str(cause), request=request) from cause
 
     fake.queue("login", fail)
 
-    with pytest.raises(ProtocolError, match="certificate is not trusted"):
+    with pytest.raises(Misconfigured, match="certificate is not trusted"):
         await connector.login()
 
 
@@ -84,6 +84,18 @@ async def test_an_untrusted_certificate_is_a_clear_protocol_error(fake, connecto
             "301 to https://elsewhere.test/",
         ),
         (httpx.Response(404, text="<html>Not Found</html>"), "HTTP 404"),
+    ],
+)
+async def test_a_redirect_or_not_found_means_a_wrong_address(fake, connector, answer, fragment):
+    fake.queue("login", answer)
+
+    with pytest.raises(Misconfigured, match=fragment):
+        await connector.login()
+
+
+@pytest.mark.parametrize(
+    ("answer", "fragment"),
+    [
         (httpx.Response(400, json={"detail": "bad"}), "HTTP 400"),
         (httpx.Response(204), "HTTP 204"),
     ],
