@@ -156,3 +156,55 @@ def test_garbage_scans_are_unknown(server: ServerProcess, tmp_path: Path) -> Non
                                              "message": "Code not known", "change_id": None}
     after = kiosk_json(station, "status")
     assert after["guests"] == before["guests"] and after["scans"] == before["scans"] + len(GARBAGE)
+
+
+def test_long_running_sync_renews_an_expired_token_silently(server: ServerProcess, tmp_path: Path) -> None:
+    import subprocess
+    import sys
+    import time
+
+    from tests.e2e.procs import child_env
+
+    station = tmp_path / "station"
+    kiosk(station, "configure", "--server", server.url, "--event-id", EVENT_ID, "--api-key", API_KEY,
+          "--station", "Loop", "--pull-interval", "0.5")
+    proc = subprocess.Popen([sys.executable, "-m", "kiosk", "--data-dir", str(station), "sync", "--json"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=child_env())
+    try:
+        deadline = time.monotonic() + 60
+        while kiosk_json(station, "status")["cursor"] is None and time.monotonic() < deadline:
+            time.sleep(0.2)
+        server.admin("POST", "/admin/tokens/expire")
+        (code,) = sample_codes(server, 1)
+        assert kiosk_json(station, "scan", code)["queued"]
+        while kiosk_json(station, "status")["queued"] and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert kiosk_json(station, "status")["queued"] == 0
+    finally:
+        proc.terminate()
+        out, err = proc.communicate(timeout=20)
+    rounds = [json.loads(line) for line in out.splitlines() if line.strip()]
+    assert rounds and all(r["ok"] for r in rounds), err
+    assert err.strip() == "", err
+    assert len(history(server)) == 1
+
+
+def test_cursor_is_server_time_even_hours_behind_the_station(tmp_path: Path) -> None:
+    server = ServerProcess(tmp_path / "behind.sqlite3", guests=50, extra=("--clock-offset", "-10800")).start()
+    try:
+        station = tmp_path / "station"
+        configure(station, server, "Desk")
+        first = kiosk(station, "sync", "--once", "--json")
+        assert first.returncode == 0 and "clock" in first.stderr  # staff are warned
+        cursor = kiosk_json(station, "status")["cursor"]
+        (code,) = sample_codes(server, 1)
+        guest_id = kiosk_json(station, "scan", code, "--mode", "check-out")["guest"]["id"]
+        guest = server.admin("GET", f"/admin/guests/{guest_id}")
+        guest = guest.get("guest", guest)
+        guest["fields"]["company"] = "Edited three hours behind"
+        server.admin("POST", "/admin/guests", json=guest)
+        assert kiosk_json(station, "sync", "--once")["pulled"] >= 1
+        assert kiosk_json(station, "scan", code)["guest"]["company"] == "Edited three hours behind"
+        assert kiosk_json(station, "status")["cursor"] > cursor
+    finally:
+        server.stop()
