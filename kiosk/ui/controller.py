@@ -1,0 +1,258 @@
+"""The window's owner of a station's services: scans answered on the UI thread, sync in the background.
+
+Two Stores share the mirror file. The UI thread's Store serves scans, searches and status: each call is
+a short read or one small transaction. Sync gets its own Store, and every call on it runs in one
+dedicated worker thread (a one-thread executor rather than `asyncio.to_thread`'s pool), so bulk writes
+never run on the Qt thread, the Store is only ever used by one thread at a time, and closing it after a
+cancelled round queues behind whatever write that round still had in flight.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import functools
+import logging
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
+from datetime import datetime
+from typing import Any, TypeVar
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from kiosk.domain import Mode
+from kiosk.domain.timeutil import utcnow
+from kiosk.services.checkin import CheckIn, ScanOutcome
+from kiosk.services.desk import Desk, StatusSnapshot
+from kiosk.services.station import Station
+from kiosk.services.sync import Sync, SyncReport
+from kiosk.services.sync_loop import SyncLoop
+from kiosk.storage import Store, StoreError
+from kiosk.storage.config import save_config
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+# How long `stop()` lets a running round finish (an upload in flight) before cancelling it.
+STOP_GRACE_S = 3.0
+# The per-second clock tick re-reads the counts this often, to notice another process's writes.
+FULL_REFRESH_TICKS = 10
+
+
+def parse_mode(value: object) -> Mode | None:
+    try:
+        return Mode(str(value))
+    except ValueError:
+        return None
+
+
+class StationController(QObject):
+    """Scans, manual actions, mode and background sync of one station, as Qt signals for the window."""
+
+    outcome = Signal(object)  # ScanOutcome
+    status_changed = Signal(object)  # StatusSnapshot
+    sync_progress = Signal(int, int)  # rows received, rows expected (0: not known)
+    mode_changed = Signal(str)
+    synced = Signal(object)  # SyncReport, after every round
+    problem = Signal(str)  # one line for staff when something could not be done
+
+    def __init__(
+        self,
+        station: Station,
+        *,
+        clock: Callable[[], datetime] = utcnow,
+        status_interval_ms: int = 1000,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.station = station
+        self._clock = clock
+        name = station.config.station
+        self.checkin = CheckIn(station.store, name, clock=clock, on_queued=self._on_queued)
+        self.desk = Desk(station.store, name)
+        self._mode = parse_mode(station.config.mode) or Mode.CHECK_IN
+        self._snapshot: StatusSnapshot | None = None
+        self.last_report: SyncReport | None = None
+        self._ticks = 0
+        self._full_pull = False
+        self._sync_loop: SyncLoop | None = None
+        self._task: asyncio.Future[None] | None = None
+        self._sync_store: Store | None = None
+        self._executor: ThreadPoolExecutor | None = None
+        self._clock_timer = QTimer(self)
+        self._clock_timer.setInterval(status_interval_ms)
+        self._clock_timer.timeout.connect(self._tick)
+        # Scans can come in bursts; the counts are read once after them, not once per scan.
+        self._refresh_timer = QTimer(self)
+        self._refresh_timer.setSingleShot(True)
+        self._refresh_timer.setInterval(30)
+        self._refresh_timer.timeout.connect(self.refresh_status)
+
+    # --- state
+
+    @property
+    def mode(self) -> Mode:
+        return self._mode
+
+    @property
+    def event_name(self) -> str:
+        config = self.station.config
+        return config.event_name or config.event_id
+
+    @property
+    def running(self) -> bool:
+        return self._task is not None and not self._task.done()
+
+    @property
+    def downloading_all(self) -> bool:
+        """True while the mirror has never completed a full download (the first sync is running)."""
+        return self._full_pull
+
+    @property
+    def snapshot(self) -> StatusSnapshot | None:
+        return self._snapshot
+
+    # --- acts of the door and of staff
+
+    def handle_scan(self, code: str) -> ScanOutcome | None:
+        """Decide a scanned code in the current mode; the verdict is durable before `outcome` fires."""
+        return self._act(lambda: self.checkin.scan(code, self._mode), "This scan could not be saved")
+
+    def act_on_guest(self, guest_id: str, mode: str | Mode, *, emit: bool = True) -> ScanOutcome | None:
+        """A manual check-in/out (staff search, companion prompt); `emit=False` keeps the screen as is."""
+        chosen = parse_mode(mode)
+        if chosen is None:
+            self.problem.emit(f"Unknown mode {mode!r}.")
+            return None
+        return self._act(lambda: self.checkin.act_on_guest(guest_id, chosen), "This could not be saved",
+                         emit=emit)
+
+    def undo_last(self) -> ScanOutcome | None:
+        return self._act(self.checkin.undo_last, "The undo could not be saved")
+
+    def _act(self, call: Callable[[], ScanOutcome | None], failure: str, *, emit: bool = True
+             ) -> ScanOutcome | None:
+        try:
+            outcome = call()
+        except StoreError as err:
+            # Nothing was committed, so nothing is lost: staff see one line, the guest scans again.
+            log.error("%s: %s", failure, err)
+            self.problem.emit(f"{failure}: {err}. Please try again.")
+            return None
+        if outcome is not None and emit:
+            self.outcome.emit(outcome)
+        self._refresh_timer.start()
+        return outcome
+
+    def set_mode(self, mode: str | Mode) -> bool:
+        """Switch check-in / check-out / toggle; remembered in the station's config for the next start."""
+        chosen = parse_mode(mode)
+        if chosen is None:
+            self.problem.emit(f"Unknown mode {mode!r}: choose check-in, check-out or toggle.")
+            return False
+        if chosen is self._mode:
+            return True
+        self._mode = chosen
+        self.station.config = replace(self.station.config, mode=chosen.value)
+        try:
+            save_config(self.station.data_dir, self.station.config)
+        except OSError as err:
+            log.warning("the new mode is used but could not be saved: %s", err)
+        self.mode_changed.emit(chosen.value)
+        self.refresh_status()
+        return True
+
+    # --- status
+
+    def refresh_status(self) -> StatusSnapshot | None:
+        try:
+            snapshot = self.desk.status(now=self._clock())
+        except StoreError as err:
+            log.warning("status could not be read: %s", err)
+            return self._snapshot
+        self._snapshot = snapshot
+        self.status_changed.emit(snapshot)
+        return snapshot
+
+    def _tick(self) -> None:
+        self._ticks += 1
+        snapshot = self._snapshot
+        if snapshot is None or self._ticks % FULL_REFRESH_TICKS == 0:
+            self.refresh_status()
+            return
+        if snapshot.last_sync is not None:
+            since = (self._clock() - snapshot.last_sync).total_seconds()
+            snapshot = replace(snapshot, seconds_since_sync=since)
+        self._snapshot = snapshot
+        self.status_changed.emit(snapshot)
+
+    # --- background sync
+
+    def start(self, loop: asyncio.AbstractEventLoop | None = None) -> None:
+        """Start background sync on the running (qasync) loop, and the status clock."""
+        if self._task is not None:
+            return
+        loop = loop or asyncio.get_event_loop_policy().get_event_loop()
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kiosk-sync-db")
+        self._sync_store = self.station.open_store()
+        sync = Sync(self._sync_store, self.station.connector, offload=self._offload,
+                    on_progress=self._on_progress)
+        self._sync_loop = SyncLoop(sync, self.station.config.pull_interval_s, on_report=self._on_report)
+        self._full_pull = self.station.store.sync_state().cursor is None
+        self._task = loop.create_task(self._sync_loop.run())
+        self._clock_timer.start()
+        self.refresh_status()
+
+    def sync_now(self) -> None:
+        """Staff asked for a round now (e.g. the network is back): skip any back-off wait."""
+        if self._sync_loop is not None:
+            self._sync_loop.pull_now()
+
+    def halt_timers(self) -> None:
+        """No more status reads (the window closed); `stop()` does this too."""
+        self._clock_timer.stop()
+        self._refresh_timer.stop()
+
+    async def stop(self) -> None:
+        """Stop background sync: a round in flight gets a short grace, then is cancelled; safe twice."""
+        self.halt_timers()
+        sync_loop, task = self._sync_loop, self._task
+        self._sync_loop = self._task = None
+        if sync_loop is not None:
+            sync_loop.stop()
+        if task is not None:
+            done, _ = await asyncio.wait({task}, timeout=STOP_GRACE_S)
+            if not done:
+                task.cancel()
+                await asyncio.wait({task})
+            if not task.cancelled() and task.exception() is not None:
+                log.error("background sync ended with an error", exc_info=task.exception())
+        store, executor = self._sync_store, self._executor
+        self._sync_store = self._executor = None
+        if store is not None and executor is not None:
+            await asyncio.get_running_loop().run_in_executor(executor, store.close)
+        if executor is not None:
+            executor.shutdown(wait=False)
+
+    async def _offload(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._executor, functools.partial(fn, *args, **kwargs))
+
+    def _on_queued(self) -> None:
+        if self._sync_loop is not None:
+            self._sync_loop.kick()
+
+    def _on_progress(self, received: int, expected: int | None) -> None:
+        if self._full_pull:
+            self.sync_progress.emit(received, expected or 0)
+
+    def _on_report(self, report: SyncReport) -> None:
+        self.last_report = report
+        with contextlib.suppress(StoreError):
+            self._full_pull = self.station.store.sync_state().cursor is None
+        if not report.ok:
+            log.info("sync round did not complete: %s", report.error)
+        self.synced.emit(report)
+        self.refresh_status()

@@ -1,0 +1,302 @@
+"""The kiosk window: ready and verdict pages, staff tools behind the PIN, full-screen kiosk mode.
+
+Part B's widgets (staff panel, PIN dialogs) are imported when first needed: a build without them still
+answers scans, says plainly that the staff tools are missing, and never opens the staff area unlocked
+while a PIN is set.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QCloseEvent, QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QProgressBar,
+    QPushButton,
+    QSizePolicy,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.services.checkin import ScanOutcome
+from kiosk.services.pin import PinGuard
+from kiosk.services.sync import SyncReport
+from kiosk.ui.controller import StationController
+from kiosk.ui.sounds import Sounds
+from kiosk.ui.status_bar import StatusBar
+from kiosk.ui.verdict_view import ReadyView, VerdictView
+
+log = logging.getLogger(__name__)
+
+AskPin = Callable[[QWidget, PinGuard], bool]
+TOOL_STYLE = "QPushButton { font-size: 15pt; padding: 8px 16px; }"
+STAFF_BUTTON_STYLE = (
+    "QPushButton { background: #2b3a4e; color: #ffffff; font-size: 15pt; padding: 4px 22px; border: none; }"
+    "QPushButton:pressed { background: #44597a; }"
+)
+
+
+def _default_ask_pin(parent: QWidget, guard: PinGuard) -> bool:
+    try:
+        from kiosk.ui.pin_dialog import ask_pin
+    except ImportError:
+        log.error("the PIN dialog is missing from this build: staff tools stay locked")
+        return False
+    return bool(ask_pin(parent, guard))
+
+
+class MainWindow(QMainWindow):
+    """Renders what the controller reports and turns staff acts into controller calls."""
+
+    closed = Signal()  # the window closed for good: stop sync and quit
+
+    def __init__(
+        self,
+        controller: StationController,
+        *,
+        pin_guard: PinGuard | None = None,
+        sounds: Sounds | None = None,
+        ask_pin: AskPin | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.controller = controller
+        self.pin_guard = pin_guard
+        self._ask_pin = ask_pin or _default_ask_pin
+        self._force_close = False
+        self._return_page: QWidget | None = None
+        config = controller.station.config
+        self.setWindowTitle(f"Check-in · {controller.event_name} · {config.station}")
+        self.ready = ReadyView(controller.event_name, controller.mode.value)
+        self.verdict = VerdictView(
+            display_fields=config.display_fields,
+            sounds=sounds,
+            check_in_companion=lambda guest_id: controller.act_on_guest(guest_id, "check-in", emit=False),
+        )
+        self.staff_page = QWidget()
+        self.staff_tools = QHBoxLayout()
+        self._exit_tools = QHBoxLayout()
+        self.staff_panel = self._make_staff_panel()
+        staff_layout = QVBoxLayout(self.staff_page)
+        tool_row = QHBoxLayout()
+        tool_row.addLayout(self.staff_tools)
+        tool_row.addStretch(1)
+        tool_row.addLayout(self._exit_tools)
+        staff_layout.addLayout(tool_row)
+        staff_layout.addWidget(self.staff_panel, 1)
+        self._add_standard_tools()
+        self.pages = QStackedWidget()
+        for page in (self.ready, self.verdict, self.staff_page):
+            self.pages.addWidget(page)
+        self.progress_row = QWidget()
+        self.progress_row.setStyleSheet("QLabel { font-size: 15pt; padding: 0 12px; }")
+        self.progress_text = QLabel()
+        self.progress = QProgressBar()
+        self.progress.setTextVisible(False)
+        self.progress.setMinimumHeight(24)
+        row = QHBoxLayout(self.progress_row)
+        row.setContentsMargins(8, 4, 8, 4)
+        row.addWidget(self.progress_text)
+        row.addWidget(self.progress, 1)
+        self.progress_row.hide()
+        self.status_bar = StatusBar()
+        self.status_bar.set_mode(controller.mode.value)
+        self.staff_button = QPushButton("Staff")
+        self.staff_button.setToolTip("Staff tools (F2)")
+        self.staff_button.setStyleSheet(STAFF_BUTTON_STYLE)
+        self.staff_button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Expanding)
+        self.staff_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.staff_button.clicked.connect(self.open_staff)
+        bottom = QHBoxLayout()
+        bottom.setContentsMargins(0, 0, 0, 0)
+        bottom.setSpacing(0)
+        bottom.addWidget(self.status_bar, 1)
+        bottom.addWidget(self.staff_button)
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.pages, 1)
+        layout.addWidget(self.progress_row)
+        layout.addLayout(bottom)
+        self.setCentralWidget(central)
+        self.resize(1280, 800)
+        QShortcut(QKeySequence(Qt.Key.Key_F2), self, self.open_staff)
+        QShortcut(QKeySequence(Qt.Key.Key_F11), self, self.toggle_full_screen)
+        self.verdict.finished.connect(self._verdict_done)
+        controller.outcome.connect(self.show_outcome)
+        controller.status_changed.connect(self.status_bar.update_status)
+        controller.mode_changed.connect(self._mode_changed)
+        controller.sync_progress.connect(self.show_progress)
+        controller.synced.connect(self._synced)
+        controller.problem.connect(self.status_bar.show_problem)
+        self.show_ready()
+
+    # --- pages
+
+    def current_page(self) -> QWidget | None:
+        return self.pages.currentWidget()
+
+    def show_ready(self) -> None:
+        self.verdict.stop()
+        self._return_page = None
+        self.pages.setCurrentWidget(self.ready)
+        self.setFocus()
+
+    def show_outcome(self, outcome: ScanOutcome) -> None:
+        if self.current_page() is self.staff_page:
+            self._return_page = self.staff_page
+        elif self.current_page() is self.ready:
+            self._return_page = None
+        self.verdict.show_outcome(outcome)
+        self.pages.setCurrentWidget(self.verdict)
+        self.verdict.setFocus()
+
+    def _verdict_done(self) -> None:
+        if self._return_page is self.staff_page:
+            self._return_page = None
+            self.pages.setCurrentWidget(self.staff_page)
+        else:
+            self.show_ready()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if self.current_page() is self.verdict and self.verdict.handle_key(event):
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    # --- staff area
+
+    def _make_staff_panel(self) -> QWidget:
+        c = self.controller
+        try:
+            from kiosk.ui.staff_panel import StaffPanel
+        except ImportError as err:
+            log.error("the staff panel is missing from this build: %s", err)
+            label = QLabel("The staff tools are not installed in this build.")
+            label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            return label
+        panel = StaffPanel(c.desk, c.checkin, lambda: c.mode)
+        panel.outcome_made.connect(self._staff_outcome)
+        panel.mode_change_requested.connect(c.set_mode)
+        panel.close_requested.connect(self.show_ready)
+        return panel
+
+    def _staff_outcome(self, outcome: object) -> None:
+        self.controller.refresh_status()
+        if isinstance(outcome, ScanOutcome):
+            self.show_outcome(outcome)
+
+    def _add_standard_tools(self) -> None:
+        self.add_staff_tool("Sync now", self.controller.sync_now)
+        self.add_staff_tool("Full screen on/off", self.toggle_full_screen)
+        if self.pin_guard is not None:
+            self.add_staff_tool("Set staff PIN…", self.set_pin)
+        self._exit_tools.addWidget(self._tool_button("Exit kiosk", self.close))
+
+    def add_staff_tool(self, text: str, action: Callable[[], object]) -> QPushButton:
+        """A button in the staff area's tool row (the demo adds its server switch here)."""
+        button = self._tool_button(text, action)
+        self.staff_tools.addWidget(button)
+        return button
+
+    def _tool_button(self, text: str, action: Callable[[], object]) -> QPushButton:
+        button = QPushButton(text)
+        button.setStyleSheet(TOOL_STYLE)
+        button.clicked.connect(lambda: action())
+        return button
+
+    def open_staff(self) -> bool:
+        if self.current_page() is self.staff_page:
+            return True
+        if not self.authorised():
+            return False
+        self.verdict.stop()
+        self._return_page = None
+        refresh = getattr(self.staff_panel, "refresh", None)
+        if callable(refresh):
+            refresh()
+        self.pages.setCurrentWidget(self.staff_page)
+        return True
+
+    def authorised(self) -> bool:
+        """True when no PIN is set, or staff typed the right one."""
+        guard = self.pin_guard
+        try:
+            if guard is None or not guard.is_set():
+                return True
+            return bool(self._ask_pin(self, guard))
+        except Exception:  # a broken dialog must neither crash the door nor unlock the staff tools
+            log.exception("asking for the staff PIN failed")
+            return False
+
+    def set_pin(self) -> None:
+        if self.pin_guard is None:
+            return
+        try:
+            from kiosk.ui.pin_dialog import set_pin_dialog
+        except ImportError:
+            self.status_bar.show_problem("The PIN dialog is not installed in this build.")
+            return
+        set_pin_dialog(self, self.pin_guard)
+
+    # --- kiosk mode and closing
+
+    def toggle_full_screen(self) -> None:
+        self.set_full_screen(not self.isFullScreen())
+
+    def set_full_screen(self, on: bool) -> bool:
+        """Entering kiosk mode is free; leaving it needs the PIN when one is set."""
+        if on == self.isFullScreen():
+            return True
+        if not on and not self.authorised():
+            return False
+        if on:
+            self.showFullScreen()
+        else:
+            self.showNormal()
+        return True
+
+    def close_now(self) -> None:
+        """Close without asking (a stop signal, the demo's timer): the sync loop still stops cleanly."""
+        self._force_close = True
+        self.close()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if not self._force_close and not self.authorised():
+            event.ignore()
+            return
+        self.verdict.stop()
+        self.controller.halt_timers()
+        event.accept()
+        self.closed.emit()
+
+    # --- controller reports
+
+    def _mode_changed(self, mode: str) -> None:
+        self.status_bar.set_mode(mode)
+        self.ready.set_mode(mode)
+
+    def show_progress(self, received: int, expected: int) -> None:
+        """The first download of the guest list; scans are answered meanwhile from what has arrived."""
+        if expected > 0:
+            self.progress.setRange(0, expected)
+            self.progress.setValue(min(received, expected))
+            self.progress_text.setText(f"Downloading the guest list: {received:,} of {expected:,}")
+        else:
+            self.progress.setRange(0, 0)  # the total comes with the last page: a busy bar until then
+            self.progress_text.setText(f"Downloading the guest list: {received:,} received")
+        self.progress_row.show()
+
+    def _synced(self, report: SyncReport) -> None:
+        if not self.controller.downloading_all:
+            self.progress_row.hide()
+        if report.permanent and report.error:
+            # A refused key or event will not heal by waiting: staff must know now, not in five minutes.
+            self.status_bar.show_problem(report.error)
