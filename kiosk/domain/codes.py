@@ -19,11 +19,12 @@ def normalise_code(raw: object) -> str:
     # Category C* is control, format (zero-width), surrogate, private-use and unassigned; Z* other than
     # a plain space is line/paragraph separators and odd spaces that no printed code contains.
     text = "".join(ch for ch in text if ch == " " or unicodedata.category(ch)[0] not in "CZ")
-    text = text.strip()
-    text = _AIM_PREFIX.sub("", text, count=1).strip()
+    # Fold case before removing the AIM prefix: folding can turn "]ß" into "]ss", which would look like
+    # a prefix on a second pass; this order keeps normalisation idempotent.
+    text = _AIM_PREFIX.sub("", text.strip().casefold(), count=1).strip()
     if len(text) > MAX_CODE_LENGTH:
         return ""
-    return text.casefold()
+    return text
 
 
 def is_plausible_code(code: str) -> bool:
