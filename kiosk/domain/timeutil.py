@@ -18,6 +18,13 @@ def parse_time(text: str | None) -> datetime | None:
     value = datetime.fromisoformat(text)
     if value.tzinfo is None or value.utcoffset() is None:
         raise ValueError(f"date-time without offset: {text!r}")
+    if value.year in (1, 9999):
+        # At the ends of the calendar an offset can put the instant outside what datetime holds in
+        # UTC; such a time could be neither stored nor sent (format_time works in UTC).
+        try:
+            value.astimezone(UTC)
+        except OverflowError:
+            raise ValueError(f"date-time out of range: {text!r}") from None
     return value
 
 

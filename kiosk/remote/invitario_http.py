@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import ssl
 from dataclasses import dataclass
 from typing import Any, NoReturn
@@ -15,6 +16,9 @@ from kiosk.remote.base import AuthRefused, Misconfigured, ProtocolError, RemoteE
 # A 500-guest upload answer is well under a megabyte; error pages are smaller still.
 MAX_ANSWER_BYTES = 64 * 1024 * 1024
 MAX_ERROR_BYTES = 1024 * 1024
+# "\ud800" alone is valid JSON but not Unicode: neither SQLite nor httpx can encode what json.loads
+# makes of it. Where this finds nothing (nearly always), there is nothing to mend.
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
 
 
 class SessionRefused(Exception):
@@ -35,6 +39,8 @@ def decode_answer(raw: bytes, ctx: Context) -> dict[str, Any]:
     """A 200 answer of a small request: the document if its status is success, else the mapped error."""
     try:
         doc = json.loads(raw)
+        if _SURROGATE_ESCAPE.search(raw):
+            doc = _mend_surrogates(doc)
     except ValueError:
         raise RetryLater(
             f"The server's answer to the {ctx.what} request was cut off or is not JSON."
@@ -49,6 +55,17 @@ def decode_answer(raw: bytes, ctx: Context) -> dict[str, Any]:
     if status == "error":
         raise envelope_failure(doc, ctx)
     raise ProtocolError(f"The server's answer to the {ctx.what} request has no status 'success' or 'error'.")
+
+
+def _mend_surrogates(value: Any) -> Any:
+    """The value with every lone surrogate read as '?', as the streaming guest-list parser reads it."""
+    if isinstance(value, str):
+        return value.encode("utf-8", "replace").decode("utf-8")
+    if isinstance(value, dict):
+        return {_mend_surrogates(k): _mend_surrogates(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_mend_surrogates(v) for v in value]
+    return value
 
 
 async def refuse(response: httpx.Response, ctx: Context) -> NoReturn:
