@@ -61,9 +61,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--acknowledge", action="store_true", help="mark all listed conflicts as seen")
 
     p = sub.add_parser("demo", help="try the kiosk: a demo server in this process, a station and the window")
-    p.add_argument("--data-dir", dest="demo_data_dir", type=Path, default=None,
+    p.add_argument("--data-dir", dest="demo_data_dir", type=Path, default=None, metavar="DIR",
                    help="keep the demo's station and server data here (default: a temporary dir)")
-    p.add_argument("--guests", type=int, default=500, help="how many guests the demo server makes up")
+    p.add_argument("--guests", type=int, default=500, metavar="N", help="how many guests the demo server makes up")
     p.add_argument("--offscreen-seconds", type=float, default=None, metavar="S",
                    help="run without a display (Qt offscreen) and quit after S seconds (smoke tests)")
     p.add_argument("--fullscreen", dest="demo_fullscreen", action="store_true", help="full-screen kiosk mode")
@@ -71,6 +71,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("wipe", help="remove the event's guest data, queue, settings and secrets from this station")
     p.add_argument("--yes", action="store_true", help="do not ask for confirmation (for scripts)")
+
+    from kiosk.bench.command import add_bench_arguments
+
+    add_bench_arguments(sub.add_parser("bench", help="measure whether this machine copes with a big event"))
 
     from kiosk.server.cli import add_serve_arguments
 
@@ -96,6 +100,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _configure(data_dir, args)
         if args.command == "wipe":
             return _wipe(data_dir, args)
+        if args.command == "bench":
+            from kiosk.bench.command import run_bench_command
+
+            return run_bench_command(args)
         if args.command == "serve":
             from kiosk.server.cli import run_serve
 

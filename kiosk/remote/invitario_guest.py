@@ -19,6 +19,8 @@ MAX_TIME_CHARS = 64
 MAX_COLOR_CHARS = 64
 REGISTRATION_STATES = ("unknown", "registered", "deregistered")
 
+_PARSED: dict[str, datetime] = {}
+_PARSED_MAX = 10_000
 _TIME_KEYS = (
     "clientUpdateDateTime",
     "serverUpdateDateTime",
@@ -40,7 +42,7 @@ def parse_guest(obj: object) -> Guest:
         raise ValueError("id missing or not a non-empty string")
     if len(guest_id) > MAX_ID_CHARS:
         raise ValueError(f"id longer than {MAX_ID_CHARS} characters")
-    times = {key: _time(obj, key) for key in _TIME_KEYS}
+    times = [_time(obj.get(key), key) for key in _TIME_KEYS]
     fields = obj.get("fields")
     if fields is None:
         fields = {}
@@ -50,11 +52,11 @@ def parse_guest(obj: object) -> Guest:
         id=guest_id,
         access_code=_optional_str(obj, "accessCode", MAX_CODE_CHARS),
         parent_id=_optional_str(obj, "parentId", MAX_ID_CHARS),
-        client_update=times["clientUpdateDateTime"],
-        server_update=times["serverUpdateDateTime"],
-        check_in=times["checkInDateTime"],
-        check_out=times["checkOutDateTime"],
-        deleted=times["deleteDateTime"],
+        client_update=times[0],
+        server_update=times[1],
+        check_in=times[2],
+        check_out=times[3],
+        deleted=times[4],
         registration_state=_registration_state(obj.get("registrationState")),
         highlight_color=_highlight_color(obj.get("highlightColor")),
         fields=fields,
@@ -107,14 +109,24 @@ def parse_wire_time(value: object, what: str) -> datetime | None:
 
 def _parses_naive(text: str) -> bool:
     try:
-        datetime.fromisoformat(text)
+        return datetime.fromisoformat(text).tzinfo is None
     except ValueError:
         return False
-    return True
 
 
-def _time(obj: dict[str, Any], key: str) -> datetime | None:
-    return parse_wire_time(obj.get(key), key)
+def _time(value: object, key: str) -> datetime | None:
+    # A full list repeats the same few times (a bulk import's serverUpdateDateTime, registration
+    # times by the minute): each distinct text is parsed once. Datetimes are immutable, so sharing is safe.
+    if type(value) is not str:
+        return parse_wire_time(value, key)  # None, or a ValueError naming the key
+    parsed = _PARSED.get(value)
+    if parsed is None:
+        parsed = parse_wire_time(value, key)
+        assert parsed is not None
+        if len(_PARSED) >= _PARSED_MAX:
+            _PARSED.clear()
+        _PARSED[value] = parsed
+    return parsed
 
 
 def _optional_str(obj: dict[str, Any], key: str, max_chars: int) -> str | None:

@@ -1,38 +1,54 @@
-"""Streaming parser of v1 guest-list responses: bytes in, pages of guests out, memory bounded by a page."""
+"""Streaming parser of v1 guest-list responses: bytes in, pages of guests out, memory bounded by a page.
+
+The body is split, not built event by event: a byte scanner (json_spans) finds where each guest record
+begins and ends, one regular-expression match per ordinary record, and orjson decodes each record.
+Members and records the kiosk does not keep are stepped over without being held or decoded, so junk
+in them (even a number too large to read) costs nothing. The scanner checks the punctuation between
+members and records and orjson every byte it decodes, so a body that is not JSON is refused as before.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
 from dataclasses import dataclass
 from typing import Any
-
-import ijson
 
 from kiosk.domain.models import Guest
 from kiosk.remote.base import PullPage
 from kiosk.remote.invitario_guest import parse_guest, record_label
+from kiosk.remote.json_spans import (
+    IN_STRING,
+    OPEN,
+    QUOTE,
+    SCALAR,
+    SPACE,
+    WS,
+    CutOff,
+    ShapeError,
+    Span,
+    leading_id,
+    loads,
+    match_end,
+    nested,
+)
+
+__all__ = ["CHUNK_BYTES", "CutOff", "GuestListParser", "ListDocument", "ShapeError"]
 
 CHUNK_BYTES = 64 * 1024
 # A guest object nests three deep (guest > fields > list); far deeper is garbage or hostile. The limit
 # matters because nesting is cheap to send and costly to hold.
 MAX_GUEST_DEPTH = 32
-# Rough size budget of one guest record: one unit per JSON event plus one per character of text.
+# Bytes of JSON text one guest record may take (a real one takes about 700).
 MAX_GUEST_SIZE = 1_000_000
 # The top-level members the kiosk reads besides "guests"; every other member is skipped unbuilt.
 META_KEYS = frozenset({"status", "dateTime", "count", "errors", "displayMessage"})
 _META_DEPTH = 8
 _META_SIZE = 100_000
-
-_STARTS = frozenset({"start_map", "start_array"})
-_ENDS = frozenset({"end_map", "end_array"})
-
-
-class CutOff(Exception):
-    """The body ended early or is not JSON at all: worth trying again later."""
-
-
-class ShapeError(ValueError):
-    """The body is JSON, but not shaped like a v1 response (or holds what the parser cannot read)."""
+_UNLIMITED = 1 << 62
+# The fast path: one ordinary record (an object at most four levels deep) and the separator after it.
+_RECORD = re.compile(WS + rb"(\{" + nested(3) + rb"\})" + WS + rb"([,\]])", re.S)
+_KINDS = {0x7B: "an object", 0x6E: "null", 0x22: "a string", 0x74: "true/false", 0x66: "true/false"}
+_VALUE_STARTS = b'["-0123456789tfn'
 
 
 @dataclass
@@ -44,76 +60,23 @@ class ListDocument:
     guests_problem: str | None
 
 
-class _ValueBuilder:
-    """Builds one JSON value from ijson basic events, giving up (and skipping the rest) past its limits."""
+def _label(lead: Any) -> str | None:
+    """How a skipped record is named: its leading id when record_label accepts it, else None."""
+    label = record_label({"id": lead}, 0)
+    return None if label == "guest #0" else label
 
-    def __init__(self, keep: bool, max_depth: int, max_size: int) -> None:
-        self.keep = keep
-        self.max_depth = max_depth
-        self.budget = max_size
-        self.stack: list[Any] = []
-        self.key: str = ""
-        self.value: Any = None
-        self.problem: str | None = None
-        self.skip_depth = 0
 
-    def start(self, event: str, value: Any) -> bool:
-        """Begin with the value's first event; True if that already completes it (a scalar)."""
-        if event not in _STARTS:
-            self.value = value if self.keep else None
-            return True
-        if not self.keep:
-            self.skip_depth = 1
-            return False
-        self.value = {} if event == "start_map" else []
-        self.stack.append(self.value)
-        return False
+class _Input:
+    """Where the pieces of the body go in (`send`), and where its end is announced (`close`)."""
 
-    def feed(self, events: Iterator[tuple[str, Any]]) -> bool:
-        """Consume events until the value is complete (True) or the events run out (False)."""
-        # The hot loop of a pull (tens of events per guest): state lives in locals, written back at exit.
-        stack, key, budget, skip = self.stack, self.key, self.budget, self.skip_depth
-        try:
-            for event, value in events:
-                if skip:
-                    if event in _STARTS:
-                        skip += 1
-                    elif event in _ENDS:
-                        skip -= 1
-                        if not skip:
-                            return True
-                    continue
-                if event == "map_key":
-                    key = value
-                    budget -= 1 + len(value)
-                    continue
-                if event in _ENDS:
-                    stack.pop()
-                    if not stack:
-                        return True
-                    continue
-                budget -= 1 + len(value) if type(value) is str else 1
-                opens = event in _STARTS
-                if budget < 0 or (opens and len(stack) >= self.max_depth):
-                    self.problem = "record too large" if budget < 0 else "nested too deeply"
-                    # Skip what is still open, including the container this event opens.
-                    skip = len(stack) + opens
-                    stack.clear()
-                    if not skip:
-                        return True
-                    continue
-                if opens:
-                    value = {} if event == "start_map" else []
-                top = stack[-1]
-                if type(top) is list:
-                    top.append(value)
-                else:
-                    top[key] = value
-                if opens:
-                    stack.append(value)
-            return False
-        finally:
-            self.key, self.budget, self.skip_depth = key, budget, skip
+    def __init__(self, parser: GuestListParser) -> None:
+        self._parser = parser
+
+    def send(self, piece: bytes) -> None:
+        self._parser._take(piece)
+
+    def close(self) -> None:
+        self._parser._take(b"", final=True)
 
 
 class GuestListParser:
@@ -125,12 +88,16 @@ class GuestListParser:
 
     def __init__(self, page_size: int) -> None:
         self.page_size = page_size
-        self._events = ijson.sendable_list()
-        self._coro = ijson.basic_parse_coro(self._events, use_float=True)
-        self._state = "before"  # before -> top -> (guests -> top)* -> done
+        self._coro = _Input(self)  # every piece goes through here, in CHUNK_BYTES at most
+        self._buf = bytearray()
+        self._pos = 0
+        # before -> first/key -> colon -> value -> after -> (key ... or) done; inside the guests list:
+        # item (first) or next (after a comma) -> sep -> next ... until "]" -> after.
+        self._state = "before"
         self._key = ""
-        self._builder: _ValueBuilder | None = None
-        self._target = ""  # "" for a guest record, else the top-level member being read
+        self._span: Span | None = None
+        # The member whose value is being read; None for a guest record ("" is a member name too).
+        self._target: str | None = None
         self._meta: dict[str, Any] = {}
         # A success without "guests" would move the cursor past changes never delivered.
         self._guests_problem: str | None = "guests is missing"
@@ -142,101 +109,181 @@ class GuestListParser:
         """Parse the next piece of the body; return the pages that are full by now."""
         view = memoryview(data)
         for start in range(0, len(view), CHUNK_BYTES):
-            self._send(bytes(view[start : start + CHUNK_BYTES]))
+            self._coro.send(bytes(view[start : start + CHUNK_BYTES]))
         ready, self._ready = self._ready, []
         return ready
 
     def finish(self) -> tuple[list[PullPage], ListDocument]:
         """The body has ended: the remaining pages (the final one last) and the top-level members."""
-        try:
-            self._coro.close()
-        except ijson.JSONError as exc:
-            raise _read_failure(exc) from None
-        self._consume()
+        self._coro.close()
         if self._state != "done":
             raise CutOff("the JSON document ended early")
         pages, self._ready = [*self._ready, self._page], []
         return pages, ListDocument(self._meta, self._records, self._guests_problem)
 
-    def _send(self, piece: bytes) -> None:
-        try:
-            self._coro.send(piece)
-        except ijson.JSONError as exc:
-            raise _read_failure(exc) from None
-        self._consume()
+    # -- the scanner -------------------------------------------------------------------------------
 
-    def _consume(self) -> None:
-        events = iter(self._events)
+    def _take(self, piece: bytes, final: bool = False) -> None:
+        self._buf += piece
+        self._advance(final)
+        # Bytes before the position are done with, and so are the scanned bytes of a skipped value.
+        drop, span = self._pos, self._span
+        if span is not None:
+            if not span.keep:
+                drop = span.p
+            span.start -= drop
+            span.p -= drop
+        if drop:
+            del self._buf[:drop]
+            self._pos = max(0, self._pos - drop)
+
+    def _advance(self, final: bool) -> None:
+        buf = self._buf
         while True:
-            if self._builder is not None:
-                if not self._builder.feed(events):
-                    break
-                self._complete(self._builder)
-            item = next(events, None)
-            if item is None:
-                break
-            self._structure(*item)
-        del self._events[:]
+            span = self._span
+            if span is not None:
+                if not span.scan(buf):
+                    if final:
+                        raise CutOff("the JSON document ended early")
+                    return
+                self._span = None
+                self._pos = span.p
+                self._value_done(span)
+                continue
+            pos = self._pos = match_end(SPACE, buf, self._pos)
+            state = self._state
+            if state in ("item", "next") and self._records_fast(buf):
+                continue
+            if pos >= len(buf):
+                return
+            byte = buf[pos]
+            if state == "before":
+                if byte != 0x7B:
+                    raise ShapeError("the response is not a JSON object") if byte in _VALUE_STARTS else (
+                        CutOff("the response is not JSON"))
+                self._pos, self._state = pos + 1, "first"
+            elif state in ("first", "key"):
+                if byte == 0x7D and state == "first":
+                    self._pos, self._state = pos + 1, "done"
+                elif byte != QUOTE:
+                    raise CutOff("a member name was expected")
+                elif not self._key_at(buf, pos):
+                    return
+            elif state == "colon":
+                if byte != 0x3A:
+                    raise CutOff("':' was expected after a member name")
+                self._pos, self._state = pos + 1, "value"
+            elif state == "value":
+                if not self._member_value(buf, pos, final):
+                    return
+            elif state == "after":
+                if byte not in b",}":
+                    raise CutOff("',' or '}' was expected after a member")
+                self._pos, self._state = pos + 1, ("key" if byte == 0x2C else "done")
+            elif state in ("item", "next"):
+                if byte == 0x5D and state == "item":
+                    self._pos, self._state = pos + 1, "after"
+                elif not self._start_value(buf, pos, final, None, keep=True):
+                    return
+            elif state == "sep":
+                if byte not in b",]":
+                    raise CutOff("',' or ']' was expected after a guest record")
+                self._pos, self._state = pos + 1, ("next" if byte == 0x2C else "after")
+            else:  # done
+                raise CutOff("there is more after the end of the JSON document")
 
-    def _structure(self, event: str, value: Any) -> None:
-        if self._state == "before":
-            if event != "start_map":
-                raise ShapeError("the response is not a JSON object")
-            self._state = "top"
-        elif self._state == "top":
-            if event == "map_key":
-                self._key = value
-            elif event == "end_map":
-                self._state = "done"
-            elif self._key == "guests" and event == "start_array":
-                self._state = "guests"
+    def _records_fast(self, buf: bytearray) -> bool:
+        """Ordinary records, one regular-expression match each; False if the next one is unusual."""
+        match, pos, moved = _RECORD.match, self._pos, False
+        while (found := match(buf, pos)) is not None:
+            start, end = found.span(1)
+            self._pos = pos = found.end()
+            moved = True
+            if end - start > MAX_GUEST_SIZE:
+                self._record(None, "record too large", _label(leading_id(buf, start)))
+            else:
+                self._record(loads(buf[start:end]), None)
+            if found.group(2) == b"]":
+                self._state = "after"
+                return True
+            self._state = "next"
+        return moved
+
+    def _key_at(self, buf: bytearray, pos: int) -> bool:
+        end = match_end(IN_STRING, buf, pos + 1)
+        if end >= len(buf) or buf[end] != QUOTE:
+            if end - pos > _META_SIZE:
+                raise ShapeError("the response has a member name longer than any the kiosk reads")
+            return False
+        self._key = loads(buf[pos : end + 1])
+        self._pos, self._state = end + 1, "colon"
+        return True
+
+    def _member_value(self, buf: bytearray, pos: int, final: bool) -> bool:
+        key, byte = self._key, buf[pos]
+        if key == "guests":
+            if byte == 0x5B:
+                self._pos, self._state = pos + 1, "item"
                 if self._guests_problem == "guests is missing":
                     self._guests_problem = None
-            elif self._key == "guests":
-                self._guests_problem = f"guests is {_event_kind(event)}, not a list"
-                self._begin(event, value, "guests", keep=False)
-            else:
-                self._begin(event, value, self._key, keep=self._key in META_KEYS)
-        elif self._state == "guests":
-            if event == "end_array":
-                self._state = "top"
-            else:
-                self._begin(event, value, "", keep=True)
+                return True
+            self._guests_problem = f"guests is {_KINDS.get(byte, 'a number')}, not a list"
+            return self._start_value(buf, pos, final, key, keep=False)
+        return self._start_value(buf, pos, final, key, keep=key in META_KEYS)
 
-    def _begin(self, event: str, value: Any, target: str, keep: bool) -> None:
-        if target:
-            builder = _ValueBuilder(keep, _META_DEPTH, _META_SIZE)
-        else:
-            builder = _ValueBuilder(keep, MAX_GUEST_DEPTH, MAX_GUEST_SIZE)
+    def _start_value(self, buf: bytearray, pos: int, final: bool, target: str | None, keep: bool) -> bool:
+        """Begin reading the value at `pos` (a member's, or a record when `target` is None); False when
+        more of the body is needed first."""
+        byte = buf[pos]
         self._target = target
-        if builder.start(event, value):
-            self._complete(builder)
-        else:
-            self._builder = builder
+        if byte == QUOTE:
+            # Text is not limited (as before): only containers can cost far more than their bytes.
+            self._span = Span(pos, keep, 0, _UNLIMITED, string=True)
+            return True
+        if byte in OPEN:
+            limits = (_META_DEPTH, _META_SIZE) if target is not None else (MAX_GUEST_DEPTH, MAX_GUEST_SIZE)
+            self._span = Span(pos, keep, *limits)
+            return True
+        end = match_end(SCALAR, buf, pos)
+        if end == pos:
+            raise CutOff("a JSON value was expected")
+        if end >= len(buf) and not final:
+            return False  # a number may go on in the next piece
+        span = Span(pos, keep, 0, _UNLIMITED)
+        span.p = self._pos = end
+        self._value_done(span)
+        return True
 
-    def _complete(self, builder: _ValueBuilder) -> None:
-        self._builder = None
-        if self._target:
-            if builder.keep:
-                self._meta[self._target] = builder.value if builder.problem is None else _TooLarge()
+    def _value_done(self, span: Span) -> None:
+        buf, target = self._buf, self._target
+        if target is not None:
+            if span.keep:
+                self._meta[target] = loads(buf[span.start : span.p])
+            elif target in META_KEYS:
+                self._meta[target] = _TooLarge()
+            self._state = "after"
             return
+        if span.problem is not None:
+            self._record(None, span.problem, _label(span.lead))
+        else:
+            self._record(loads(buf[span.start : span.p]), None)
+        self._state = "sep"
+
+    def _record(self, value: Any, problem: str | None, label: str | None = None) -> None:
         self._records += 1
-        if self._page_count() >= self.page_size:
-            self._ready.append(self._page)
-            self._page = PullPage()
-        label = record_label(builder.value, self._records)
-        if builder.problem is not None:
-            self._page.malformed.append(f"{label}: {builder.problem}")
+        page = self._page
+        if len(page.guests) + len(page.malformed) >= self.page_size:
+            self._ready.append(page)
+            self._page = page = PullPage()
+        if problem is not None:
+            page.malformed.append(f"{label or f'guest #{self._records}'}: {problem}")
             return
         try:
-            guest: Guest = parse_guest(builder.value)
+            guest: Guest = parse_guest(value)
         except ValueError as exc:
-            self._page.malformed.append(f"{label}: {exc}")
+            page.malformed.append(f"{record_label(value, self._records)}: {exc}")
             return
-        self._page.guests.append(guest)
-
-    def _page_count(self) -> int:
-        return len(self._page.guests) + len(self._page.malformed)
+        page.guests.append(guest)
 
 
 class _TooLarge:
@@ -244,29 +291,3 @@ class _TooLarge:
 
     def __repr__(self) -> str:
         return "<too large>"
-
-
-_EVENT_KINDS = {
-    "start_map": "an object",
-    "null": "null",
-    "string": "a string",
-    "boolean": "true/false",
-    "integer": "a number",
-    "double": "a number",
-    "number": "a number",
-}
-
-
-def _event_kind(event: str) -> str:
-    return _EVENT_KINDS.get(event, event)
-
-
-def _read_failure(exc: Exception) -> Exception:
-    """ijson's complaint in one line, without the snippet of body it quotes (it may hold personal data)."""
-    raw = exc.args[0] if exc.args else ""
-    text = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else str(raw)
-    first = (text.splitlines() or [""])[0].strip()[:120] or type(exc).__name__
-    if "overflow" in first:
-        # Valid JSON the C parser cannot hold (a number beyond 64 bits): trying again will not help.
-        return ShapeError(f"the response holds a number too large to read ({first})")
-    return CutOff(first)

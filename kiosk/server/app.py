@@ -9,7 +9,7 @@ from pathlib import Path
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 
 from kiosk.server import admin, api
@@ -28,6 +28,13 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     return api.error_response(status, str(detail), status)
 
 
+async def _client_gone(request: Request, exc: Exception) -> Response:
+    # The station went away in the middle of its request (killed, or its network dropped). That is
+    # everyday life for a door, not a server error, and nobody is left to read an answer.
+    log.debug("client went away during %s %s", request.method, request.url.path)
+    return Response(status_code=499)
+
+
 async def _crash(request: Request, exc: Exception) -> Response:
     log.exception("unexpected error answering %s %s", request.method, request.url.path)
     return api.error_response(500, "Internal server error.", 500)
@@ -36,7 +43,7 @@ async def _crash(request: Request, exc: Exception) -> Response:
 def create_app(state: ServerState) -> Starlette:
     app = Starlette(
         routes=[*api.ROUTES, *admin.ROUTES],
-        exception_handlers={HTTPException: _http_error, Exception: _crash},
+        exception_handlers={HTTPException: _http_error, ClientDisconnect: _client_gone, Exception: _crash},
         max_body_size=MAX_BODY_BYTES,
     )
     app.state.kiosk = state

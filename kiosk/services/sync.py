@@ -4,14 +4,26 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
+from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, TypeVar
 
 from kiosk.domain.models import Change, ChangeOutcome, Guest, PushResult
 from kiosk.domain.timeutil import utcnow
-from kiosk.remote.base import AuthRefused, Connector, Misconfigured, ProtocolError, RemoteError, RetryLater
+from kiosk.remote.base import (
+    AuthRefused,
+    Connector,
+    Misconfigured,
+    ProtocolError,
+    PullPage,
+    RemoteError,
+    RetryLater,
+)
 from kiosk.storage import Store
+from kiosk.storage.mirror import PreparedPage
 
 log = logging.getLogger(__name__)
 
@@ -20,6 +32,14 @@ T = TypeVar("T")
 Offload = Callable[..., Awaitable[Any]]
 
 CLOCK_WARNING_SECONDS = 120.0
+# Rows per write transaction of a pull: while the mirror is empty, few big commits (fastest); else
+# sized on the fly so each holds SQLite's write lock about WRITE_BUDGET_S, which is what a scan may wait.
+BULK_WRITE_ROWS = 5000
+FIRST_WRITE_ROWS = 250
+MIN_WRITE_ROWS, MAX_WRITE_ROWS = 50, 1000
+WRITE_BUDGET_S = 0.02
+# Rows are made on the event loop's thread (see _PullWriter) this many at a time, a few ms each.
+PREPARE_SLICE = 200
 
 
 @dataclass
@@ -65,7 +85,14 @@ class Sync:
         self._lock = asyncio.Lock()
 
     async def _db(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        result: T = await self._offload(fn, *args, **kwargs)
+        call = asyncio.ensure_future(self._offload(fn, *args, **kwargs))
+        try:
+            result: T = await asyncio.shield(call)
+        except asyncio.CancelledError:
+            # A thread cannot be stopped: a cancelled round (Ctrl-C, a closing window) waits for the
+            # call to end, or the caller would close the store under it (a crash, or a hung exit).
+            await asyncio.wait({call})
+            raise
         return result
 
     async def run_once(self, *, pull: bool = True) -> SyncReport:
@@ -100,9 +127,10 @@ class Sync:
 
     async def _push(self, report: SyncReport) -> None:
         while True:
-            batch = await self._db(self._store.queued_changes, self._connector.max_batch)
-            if not batch:
+            queued = await self._db(self._store.queued_changes, self._connector.max_batch)
+            if not queued:
                 return
+            batch = one_per_guest(queued)
             answer = await self._connector.push(batch)
             report.pushed += len(batch)
             self._note_clock(report)
@@ -143,15 +171,18 @@ class Sync:
     async def _pull(self, report: SyncReport) -> None:
         state = await self._db(self._store.sync_state)
         report.full = state.cursor is None
-        async for page in self._connector.pull(state.cursor):
-            for line in page.malformed:
-                log.warning("skipped a malformed guest record: %s", line)
-            report.malformed += len(page.malformed)
-            cursor = page.server_time if page.last else None
-            await self._db(self._store.apply_pull_page, page.guests, cursor=cursor)
-            report.pulled += len(page.guests)
-            if self._on_progress is not None:
-                self._on_progress(report.pulled, page.expected_count)
+        # An empty mirror (the first download) cannot admit anyone yet: big transactions, fewest commits.
+        # Otherwise the door is open, and every write transaction stays short so a scan hardly waits.
+        bulk = report.full and (await self._db(self._store.counts))["guests"] == 0
+        writer = _PullWriter(self, report, bulk)
+        try:
+            async for page in self._connector.pull(state.cursor):
+                for line in page.malformed:
+                    log.warning("skipped a malformed guest record: %s", line)
+                report.malformed += len(page.malformed)
+                await writer.add(page)
+        finally:
+            await writer.settle()
         self._note_clock(report)
 
     def _note_clock(self, report: SyncReport) -> None:
@@ -163,6 +194,114 @@ class Sync:
             note = f"This station's clock is {abs(sample.offset_seconds):.0f} s off the server's"
             if note not in report.notes:
                 report.notes.append(note)
+
+
+def one_per_guest(changes: list[Change]) -> list[Change]:
+    """The oldest of each guest's changes, in queue order: the next ones go up in the next request.
+
+    The server answers every change with the guest as stored once the whole request is through. With
+    two changes of one guest in a request, a first one that lost to another station would come back
+    showing this station's own second change, look like a resend, and its conflict would go unseen.
+    """
+    seen: set[str] = set()
+    batch = []
+    for change in changes:
+        if change.guest_id not in seen:
+            seen.add(change.guest_id)
+            batch.append(change)
+    return batch
+
+
+class _PullWriter:
+    """Lands pulled pages in the mirror in order, one write in flight while the next page is parsed.
+
+    Parsing holds the GIL on the event loop's thread; a write spends most of its time inside SQLite
+    without it, so the two share the machine's cores. The rows are made here, on the loop's thread, as
+    pages arrive (PreparedPage), so the writer thread hardly needs the GIL at all. Pages are cut into
+    write transactions of `size` rows; the last carries the cursor, which so moves only once all landed.
+    """
+
+    def __init__(self, sync: Sync, report: SyncReport, bulk: bool) -> None:
+        self._sync = sync
+        self._report = report
+        self._bulk = bulk
+        self._badge_field = sync._store.badge_field
+        self.size = BULK_WRITE_ROWS if bulk else FIRST_WRITE_ROWS
+        self._pending = PreparedPage(self._badge_field)
+        self._guests: list[Guest] = []
+        self._received = 0
+        self._marks: deque[tuple[int, int | None]] = deque()
+        self._writing: asyncio.Future[None] | None = None
+
+    async def add(self, page: PullPage) -> None:
+        cursor = page.server_time if page.last else None
+        if self._bulk:
+            await self._prepare(self._pending, page.guests)
+            if self._pending.received >= self.size or page.last:
+                full, self._pending = self._pending, PreparedPage(self._badge_field)
+                await self._submit(full, cursor)
+        else:
+            self._guests.extend(page.guests)
+            while len(self._guests) > self.size:
+                head, self._guests = self._guests[: self.size], self._guests[self.size :]
+                await self._submit(await self._prepared(head), None)
+            if page.last:
+                rest, self._guests = self._guests, []
+                await self._submit(await self._prepared(rest), cursor)
+        # Progress is told page by page, as before, once the write holding the page's last row is done.
+        self._received += len(page.guests)
+        self._marks.append((self._received, page.expected_count))
+        if page.last:
+            await self._wait()
+
+    async def _prepare(self, into: PreparedPage, guests: list[Guest]) -> None:
+        """Make the rows a slice at a time, letting the event loop (the window) run in between."""
+        for start in range(0, len(guests), PREPARE_SLICE):
+            into.add(guests[start : start + PREPARE_SLICE])
+            await asyncio.sleep(0)
+
+    async def _prepared(self, guests: list[Guest]) -> PreparedPage:
+        page = PreparedPage(self._badge_field)
+        await self._prepare(page, guests)
+        return page
+
+    async def _submit(self, guests: PreparedPage, cursor: datetime | None) -> None:
+        await self._wait()
+        self._writing = asyncio.ensure_future(self._write(guests, cursor))
+
+    async def _write(self, guests: PreparedPage, cursor: datetime | None) -> None:
+        took = await self._sync._db(_timed, self._sync._store.apply_pull_page, guests, cursor)
+        if not self._bulk and len(guests) and took > 0:
+            # Aim the next transaction at the budget; a scan waits at most about one transaction.
+            wanted = int(len(guests) * WRITE_BUDGET_S / took)
+            self.size = max(MIN_WRITE_ROWS, min(MAX_WRITE_ROWS, wanted, 2 * self.size))
+        self._report.pulled += guests.received
+        while self._marks and self._marks[0][0] <= self._report.pulled:
+            received, expected = self._marks.popleft()
+            if self._sync._on_progress is not None:
+                self._sync._on_progress(received, expected)
+
+    async def _wait(self) -> None:
+        writing, self._writing = self._writing, None
+        if writing is not None:
+            await writing
+
+    async def settle(self) -> None:
+        """After a failure or cancellation: let the write in flight finish before the round ends, so
+        the next round never finds the store in use."""
+        writing, self._writing = self._writing, None
+        if writing is not None and not writing.done():
+            await asyncio.wait({writing})
+        if writing is not None and not writing.cancelled() and writing.exception() is not None:
+            # The round fails for the reason that brought it here; this one would only hide it.
+            log.warning("a pulled page was not written either: %s", writing.exception())
+
+
+def _timed(apply: Callable[..., None], guests: PreparedPage, cursor: datetime | None) -> float:
+    """Run on the writer's thread: the write, and how long it took there (not counting the hand-over)."""
+    began = time.perf_counter()
+    apply(guests, cursor=cursor)
+    return time.perf_counter() - began
 
 
 def clock_warning(offset_seconds: float) -> str | None:

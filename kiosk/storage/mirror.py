@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Iterable, Sequence
+from typing import Any, overload
 
 from kiosk.domain.models import Guest
 from kiosk.storage.rows import (
@@ -60,10 +60,63 @@ _FTS_INSERT_IDS = (
     f"SELECT rid, {_FTS_COLS} FROM guests WHERE id IN ({_PAGE_IDS})"
 )
 _MAX_SEARCH_WORDS = 8
+SEARCH_CANDIDATES = 200
+_MATCHES = "SELECT rowid FROM guests_fts WHERE guests_fts MATCH ? LIMIT ?"
+_NAME_ORDER = "g.last_name COLLATE NOCASE, g.first_name COLLATE NOCASE"
+_RANKED = (
+    f"SELECT {GUEST_SELECT} FROM guests_fts JOIN guests g ON g.rid = guests_fts.rowid "
+    f"WHERE guests_fts MATCH ? AND g.deleted IS NULL ORDER BY guests_fts.rank, {_NAME_ORDER} LIMIT ?"
+)
+_BY_NAME = (
+    f"SELECT {GUEST_SELECT} FROM guests g WHERE g.rid IN (SELECT value FROM json_each(?)) "
+    f"AND g.deleted IS NULL ORDER BY {_NAME_ORDER} LIMIT ?"
+)
 _MAX_WORD_LENGTH = 64
 
+# From this many rows a write is a bulk one, and the connection keeps a page cache of this size after it.
+BULK_ROWS = 1000
+BULK_CACHE_KIB = 32 * 1024
 # Anything a malformed record can raise while being turned into a row; such a record is skipped.
 _ROW_ERRORS = (AttributeError, TypeError, ValueError, OverflowError, RecursionError)
+
+
+class PreparedPage(Sequence[Guest]):
+    """Pulled guests held as their mirror rows, made on the caller's thread: `prepare_rows` takes them as made.
+
+    Store.apply_pull_page makes a page's rows on the thread that writes it. A pull that parses on one
+    thread while another writes (services.sync) makes them on the parsing thread instead, as pages
+    arrive: the writer thread then runs SQLite almost only, and the Python work, which needs the GIL,
+    stays on one thread instead of the two taking turns. Only the rows are kept (one list per guest,
+    not a Guest with its dicts), which is far less for the cycle collector to walk while a big page
+    waits for its write. The rows are for one write; reading the page back rebuilds Guests from them.
+    """
+
+    def __init__(self, badge_field: str, guests: Iterable[Guest] = ()) -> None:
+        self.badge_field = badge_field
+        self.rows: dict[str, list[Any]] = {}
+        self.received = 0  # guests added, duplicates and unusable records included
+        self.add(guests)
+
+    def add(self, guests: Iterable[Guest]) -> None:
+        """Make the rows of more guests (a later duplicate winning, as in prepare_rows)."""
+        guests = list(guests)
+        self.received += len(guests)
+        self.rows.update(prepare_rows(guests, self.badge_field))
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    @overload
+    def __getitem__(self, index: int) -> Guest: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Guest]: ...
+
+    def __getitem__(self, index: int | slice) -> Guest | list[Guest]:
+        rows = list(self.rows.values())
+        if isinstance(index, slice):
+            return [row_to_guest(row) for row in rows[index]]
+        return row_to_guest(rows[index])
 
 
 def prepare_rows(guests: Iterable[Guest], badge_field: str) -> dict[str, list[Any]]:
@@ -71,6 +124,8 @@ def prepare_rows(guests: Iterable[Guest], badge_field: str) -> dict[str, list[An
 
     Done before the write transaction starts, so that the write lock is held only for the writing.
     """
+    if isinstance(guests, PreparedPage) and guests.badge_field == badge_field:
+        return guests.rows
     rows: dict[str, list[Any]] = {}
     skipped = 0
     first_problem = ""
@@ -99,6 +154,10 @@ def write_rows(conn: sqlite3.Connection, rows: dict[str, list[Any]]) -> None:
     """
     if not rows:
         return
+    if len(rows) >= BULK_ROWS:
+        # A bulk page inserts into every index at random places (ids are random): with SQLite's default
+        # 2 MB cache, index pages are evicted and re-read, and spilled to the WAL twice, within one write.
+        conn.execute(f"PRAGMA cache_size = {-BULK_CACHE_KIB}")
     pending = {r[0]: r for r in conn.execute(_QUEUED_PRESENCE)}
     for guest_id, queued in pending.items():
         incoming = rows.get(guest_id)
@@ -182,17 +241,22 @@ def match_expression(text: str) -> str | None:
 
 
 def search(conn: sqlite3.Connection, text: str, limit: int) -> list[Guest]:
+    """Live guests matching every typed word: best rank first, then by name.
+
+    Ranking costs a row read and a score per match, and a letter or two typed on a big list matches
+    tens of thousands. So a query with more than SEARCH_CANDIDATES matches (too broad for a rank to
+    mean much) lists the first of those matches by name instead; one more letter narrows it.
+    """
     expression = match_expression(text)
     if expression is None or limit <= 0:
         return []
     try:
-        rows = conn.execute(
-            f"SELECT {GUEST_SELECT} FROM guests_fts JOIN guests g ON g.rid = guests_fts.rowid "
-            "WHERE guests_fts MATCH ? AND g.deleted IS NULL "
-            "ORDER BY guests_fts.rank, g.last_name COLLATE NOCASE, g.first_name COLLATE NOCASE "
-            "LIMIT ?",
-            (expression, int(limit)),
-        ).fetchall()
+        hits = conn.execute(_MATCHES, (expression, SEARCH_CANDIDATES + 1)).fetchall()
+        if len(hits) > SEARCH_CANDIDATES:
+            ids = dump_json([rid for (rid,) in hits[:SEARCH_CANDIDATES]])
+            rows = conn.execute(_BY_NAME, (ids, int(limit))).fetchall()
+        else:
+            rows = conn.execute(_RANKED, (expression, int(limit))).fetchall()
     except sqlite3.OperationalError as exc:
         # Quoting makes this unreachable for typed text; if FTS5 still objects, "no match" is the answer.
         log.warning("search for %r failed: %s", text[:100], exc)

@@ -50,7 +50,8 @@ CHANGE_COLUMNS = "change_id, guest_id, kind, check_in, check_out, client_update,
 
 
 def _json_default(value: object) -> object:
-    # ijson hands numbers over as Decimal; other odd values are kept as text rather than lost.
+    # A Decimal (from a parser that keeps numbers exact) becomes int or float; other odd values are kept
+    # as text rather than lost.
     if isinstance(value, Decimal):
         if value == value.to_integral_value() and value.is_finite():
             return int(value)

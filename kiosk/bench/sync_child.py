@@ -1,0 +1,135 @@
+"""P3/P4 in a fresh process: the first full sync of a station, its peak memory, and the P3 floor.
+
+Peak memory is the kernel's high-water mark of the process's resident set (VmHWM in /proc/self/status),
+read when the sync has finished: exact, with no sampling gaps. The server runs in another process.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import time
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+import orjson
+
+from kiosk.bench.setup import API_KEY, EVENT_ID, STATION, BenchError
+from kiosk.domain.timeutil import format_time
+from kiosk.storage import Store
+from kiosk.storage.config import mirror_path
+from kiosk.storage.rows import GUEST_COLUMNS
+from kiosk.storage.schema import FTS_COLUMNS, configure
+
+
+def memory_kb() -> dict[str, int]:
+    """VmRSS (now) and VmHWM (peak so far) of this process, in kB; empty where /proc is missing."""
+    found: dict[str, int] = {}
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                key, _, value = line.partition(":")
+                if key in ("VmRSS", "VmHWM"):
+                    found[key] = int(value.split()[0])
+    except OSError:
+        pass
+    return found
+
+
+async def _full_sync(data_dir: Path) -> dict[str, Any]:
+    from kiosk.app import open_station
+
+    station = open_station(data_dir)
+    try:
+        sync = station.make_sync()
+        before = memory_kb()
+        began = time.perf_counter()
+        report = await sync.run_once()
+        seconds = time.perf_counter() - began
+        await station.connector.logout()
+    finally:
+        await station.aclose()
+    after = memory_kb()
+    if not report.ok:
+        raise BenchError(f"the full sync failed: {report.error}")
+    return {"seconds": seconds, "pulled": report.pulled, "malformed": report.malformed,
+            "rss_before_kb": before.get("VmRSS"), "peak_kb": after.get("VmHWM")}
+
+
+def full_sync(params: dict[str, Any]) -> dict[str, Any]:
+    """P3 and P4: `Sync.run_once()` on a station with an empty mirror, timed end to end."""
+    return asyncio.run(_full_sync(Path(params["data_dir"])))
+
+
+_TIMES: dict[str, str | None] = {}
+
+
+def _utc(text: str | None) -> str | None:
+    # The mirror keeps times in UTC; the floor converts each distinct text once.
+    if text is None:
+        return None
+    if text not in _TIMES:
+        _TIMES[text] = format_time(datetime.fromisoformat(text))
+    return _TIMES[text]
+
+
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _row(guest: dict[str, Any], badge_field: str) -> tuple[Any, ...]:
+    fields = guest.get("fields") or {}
+    code, badge = guest.get("accessCode"), _text(fields.get(badge_field))
+    return (
+        guest["id"], guest.get("parentId"), code,
+        _utc(guest.get("clientUpdateDateTime")), _utc(guest.get("serverUpdateDateTime")),
+        _utc(guest.get("checkInDateTime")), _utc(guest.get("checkOutDateTime")), _utc(guest.get("deleteDateTime")),
+        guest.get("registrationState") or "unknown", guest.get("highlightColor"),
+        orjson.dumps(fields).decode(), orjson.dumps([c["id"] for c in guest.get("companions") or []]).decode(),
+        code.strip().lower() if code else None, badge.strip().lower() if badge else None,
+        _text(fields.get("firstName")), _text(fields.get("lastName")), _text(fields.get("company")),
+        _text(fields.get("email")),
+    )
+
+
+async def _fetch_all(url: str) -> tuple[bytes, float]:
+    async with httpx.AsyncClient(base_url=url, trust_env=False, timeout=600) as client:
+        answer = await client.post("/api/v1/login", json={"eventId": EVENT_ID, "apiKey": API_KEY,
+                                                           "stationName": STATION})
+        token = answer.json()["sessionToken"]
+        began = time.perf_counter()
+        body = (await client.post("/api/v1/guest/list/all", json={"sessionToken": token})).content
+        return body, time.perf_counter() - began
+
+
+def floor(params: dict[str, Any]) -> dict[str, Any]:
+    """The P3 floor, phase by phase: fetch list/all whole; orjson.loads; one row tuple per guest (the
+    same values the mirror stores); one transaction that executemany-inserts them into a fresh mirror
+    (the real schema: table, indexes, pragmas) and fills the FTS5 index with one INSERT ... SELECT."""
+    body, fetch = asyncio.run(_fetch_all(params["url"]))
+    began = time.perf_counter()
+    doc = orjson.loads(body)
+    del body
+    parsed = time.perf_counter()
+    rows = [_row(guest, "externalId") for guest in doc["guests"]]
+    del doc
+    built = time.perf_counter()
+    # The kiosk's own migrations make the schema; the rows then go in through a bare connection.
+    Store.open(mirror_path(Path(params["data_dir"]))).close()
+    conn = sqlite3.connect(mirror_path(Path(params["data_dir"])), isolation_level=None)
+    try:
+        configure(conn)
+        opened = time.perf_counter()
+        conn.execute("BEGIN IMMEDIATE")
+        conn.executemany(f"INSERT INTO guests ({', '.join(GUEST_COLUMNS)}) "
+                         f"VALUES ({', '.join('?' * len(GUEST_COLUMNS))})", rows)
+        conn.execute(f"INSERT INTO guests_fts (rowid, {', '.join(FTS_COLUMNS)}) "
+                     f"SELECT rid, {', '.join(FTS_COLUMNS)} FROM guests")
+        conn.execute("COMMIT")
+        written = time.perf_counter()
+    finally:
+        conn.close()
+    phases = {"fetch": fetch, "json": parsed - began, "rows": built - parsed, "write": written - opened}
+    return {"seconds": sum(phases.values()), "phases": phases, "rows": len(rows)}

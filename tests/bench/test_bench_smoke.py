@@ -1,0 +1,82 @@
+"""`kiosk bench` end to end on a 5,000-guest event: every figure measured and written, nothing failed.
+
+Timings are not judged here (CI machines vary); errors are.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kiosk.bench.figures import Figure, percentile, table
+
+FIGURES = [f"P{n}" for n in range(1, 10)]
+
+
+def _kiosk(*args: str, timeout: float = 600) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "KIOSK_NO_KEYRING": "1", "QT_QPA_PLATFORM": "offscreen"}
+    return subprocess.run([sys.executable, "-m", "kiosk", *args], capture_output=True, text=True, timeout=timeout,
+                          env=env)
+
+
+@pytest.mark.slow
+def test_a_small_bench_measures_every_figure(tmp_path: Path) -> None:
+    out = tmp_path / "bench.json"
+
+    result = _kiosk("bench", "--guests", "5000", "--json", str(out))
+
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    figures = {fig["key"]: fig for fig in doc["figures"]}
+    assert sorted(figures) == FIGURES
+    for key, fig in figures.items():
+        assert fig["error"] is None, f"{key}: {fig['error']}"
+        for column in ("measured", "target", "floor", "ratio"):
+            assert isinstance(fig[column], float) and fig[column] > 0, f"{key} {column}: {fig[column]!r}"
+        assert isinstance(fig["ok"], bool), key
+    assert doc["guests"] == 5000 and doc["machine"]["cpus"]
+    assert figures["P3"]["details"]["pulled"] == 5000
+    for key in FIGURES:
+        assert f"| {key} " in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [(["--guests", "10"], "at least"), (["--guests", "many"], "whole number"),
+     (["--json", "/nonexistent-dir/x.json"], "not a directory")],
+)
+def test_bad_options_get_a_plain_answer(args: list[str], message: str) -> None:
+    result = _kiosk("bench", *args, timeout=60)
+
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_the_table_marks_missed_targets_and_errors() -> None:
+    met = Figure("P1", "scan", "ms", target=5.0, measured=1.0, floor=0.5)
+    missed = Figure("P7", "search", "ms", target=15.0, measured=30.0, floor=6.0)
+    failed = Figure("P8", "start", "s", target=2.0, error="BenchError: no window")
+
+    text = table([met, missed, failed])
+
+    rows = {line.split("|")[1].strip(): line for line in text.splitlines()[2:]}
+    assert rows["P1"].rstrip(" |").endswith("ok") and "2.00x" in rows["P1"]
+    assert "MISSED" in rows["P7"] and "5.00x" in rows["P7"]
+    assert "error" in rows["P8"]
+    assert failed.as_json()["ok"] is None and missed.as_json()["ok"] is False
+
+
+def test_percentile_is_nearest_rank() -> None:
+    values = [float(n) for n in range(1, 101)]
+
+    assert percentile(values, 0.99) == 99.0
+    assert percentile(values, 0.5) == 50.0
+    assert percentile([7.0], 0.99) == 7.0
+    with pytest.raises(ValueError):
+        percentile([], 0.5)
