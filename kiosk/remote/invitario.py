@@ -28,13 +28,14 @@ What it leaves out, and the choices made here:
   self-signed server is trusted by giving its CA file (`verify` as a path).
 - sinceDateTime is `since.isoformat()`, where `since` is the previous response's dateTime (the
   cursor is the server's clock, never the station's).
-- Lists are streamed: ijson parses the body in pieces of at most 64 KiB and pages of `page_size`
-  records are handed out while the rest is still arriving. dateTime may come before or after
-  "guests", so the final page (last=True, server_time, expected_count) waits for the document's
-  end. A document that is not an object, lacks status "success", a "guests" list or a dateTime
-  with offset is a ProtocolError (the cursor must not move); so is a number beyond 64 bits, which
-  the C parser cannot read. A body cut off or not JSON at all is RetryLater. A count that differs
-  from the records received is logged as a warning only: the records are what counts.
+- Lists are streamed: a byte-level splitter (json_spans) finds each guest record in pieces of at
+  most 64 KiB as they arrive, orjson parses each record, and pages of `page_size` records are handed
+  out while the rest is still arriving. dateTime may come before or after "guests", so the final
+  page (last=True, server_time, expected_count) waits for the document's end. A document that is not
+  an object, lacks status "success", a "guests" list or a dateTime with offset, or has bytes after
+  its end, is a ProtocolError (the cursor must not move). A body cut off or not JSON at all is
+  RetryLater. A count that differs from the records received is logged as a warning only: the
+  records are what counts.
 - Malformed guest records (see invitario_guest.parse_guest: id not a non-empty string, times not
   ISO-8601 with offset, fields not an object, unknown registrationState, companions not a list,
   access codes over 1024 characters, records over ~1 MB or nested over 32 deep) are skipped,
