@@ -1,6 +1,9 @@
 """Suite-wide setup: Qt offscreen, no proxies from the environment."""
 
 import os
+from collections.abc import Callable
+
+import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # Tests talk to servers on 127.0.0.1 only; a proxy from the environment must not get in between.
@@ -9,3 +12,24 @@ for _var in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_prox
 os.environ["NO_PROXY"] = "127.0.0.1,localhost"
 # Tests never write into the OS keyring of the person running them; keyring tests use an in-memory one.
 os.environ["KIOSK_NO_KEYRING"] = "1"
+
+
+# One-line results of the long tests (chaos, crash loop), repeated at the end of the run so that CI's
+# output shows them even though pytest captures what passing tests print.
+_SUMMARY_LINES: list[str] = []
+
+
+@pytest.fixture()
+def summary_line() -> Callable[[str], None]:
+    def add(line: str) -> None:
+        print(line)
+        _SUMMARY_LINES.append(line)
+
+    return add
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if _SUMMARY_LINES:
+        terminalreporter.section("summary lines")
+        for line in _SUMMARY_LINES:
+            terminalreporter.write_line(line)

@@ -17,7 +17,7 @@ import json
 import os
 import random
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -71,7 +71,7 @@ def last_json(text: str) -> dict:
 
 
 def test_chaos_two_stations_lose_nothing(
-    tmp_path: Path, server: ServerProcess, proxy: FaultProxy, procs: Processes
+    tmp_path: Path, server: ServerProcess, proxy: FaultProxy, procs: Processes, summary_line: Callable[[str], None]
 ) -> None:
     rng = random.Random(SEED)
     print(f"\nchaos: seed={SEED} (KIOSK_CHAOS_SEED) scans={SCANS} (KIOSK_CHAOS_SCANS)")
@@ -126,7 +126,7 @@ def test_chaos_two_stations_lose_nothing(
     history = oracle.server_history(server)
     result = oracle.tally(reported, history, conflicts, known)
     scans = sum(len(s.reported) for s in stations)
-    print(
+    summary_line(
         f"chaos: scans={scans} faults={driver.faults} kills={procs.kills} lost={len(result.lost)} "
         f"duplicated={result.duplicated} conflicts={result.conflicts}"
     )

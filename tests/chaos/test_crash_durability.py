@@ -22,7 +22,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -177,7 +177,9 @@ class Scans:
         return reports
 
 
-def test_sigkill_during_bulk_sync_and_scan_bursts(tmp_path: Path, server: ServerProcess, procs: Processes) -> None:
+def test_sigkill_during_bulk_sync_and_scan_bursts(
+    tmp_path: Path, server: ServerProcess, procs: Processes, summary_line: Callable[[str], None]
+) -> None:
     rng = random.Random(SEED)
     print(f"\ncrash: seed={SEED} (KIOSK_CRASH_SEED) iterations={ITERATIONS} (KIOSK_CRASH_ITERATIONS)")
     template = tmp_path / "template"
@@ -234,7 +236,7 @@ def test_sigkill_during_bulk_sync_and_scan_bursts(tmp_path: Path, server: Server
         assert kiosk_json(bulk, "sync", "--once")["ok"]
         assert check_station(bulk, server, {}) == (total, True)
         recovered += 1
-    print(f"crash: iterations={ITERATIONS} kills={procs.kills} lost={len(lost)} integrity=ok")
+    summary_line(f"crash: iterations={ITERATIONS} kills={procs.kills} lost={len(lost)} integrity=ok")
     print(
         f"crash: detail: {mid_write} kills while guest pages were written, {partial} left a partial first "
         f"sync, {recovered} bulk stations completed, "
