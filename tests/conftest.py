@@ -1,7 +1,9 @@
 """Suite-wide setup: Qt offscreen, no proxies from the environment."""
 
+import asyncio
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 
@@ -12,6 +14,25 @@ for _var in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_prox
 os.environ["NO_PROXY"] = "127.0.0.1,localhost"
 # Tests never write into the OS keyring of the person running them; keyring tests use an in-memory one.
 os.environ["KIOSK_NO_KEYRING"] = "1"
+
+
+@pytest.fixture()
+def loop(qapp: Any) -> Iterator[Any]:
+    """An asyncio loop on the Qt loop (qasync): qtbot.waitUntil alone does not run asyncio tasks.
+
+    As in the app, closing a window must not quit Qt (and with it the loop) under a coroutine.
+    """
+    import qasync
+
+    qapp.setQuitOnLastWindowClosed(False)
+    event_loop = qasync.QEventLoop(qapp)
+    asyncio.set_event_loop(event_loop)
+    try:
+        yield event_loop
+    finally:
+        event_loop.close()
+        asyncio.set_event_loop(None)
+        qapp.setQuitOnLastWindowClosed(True)
 
 
 # One-line results of the long tests (chaos, crash loop), repeated at the end of the run so that CI's

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 import qasync
-from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from kiosk.app import open_station
@@ -36,16 +35,6 @@ def collect_qt_garbage() -> Iterator[None]:
 
 
 
-@pytest.fixture()
-def loop(qapp: QApplication) -> Iterator[qasync.QEventLoop]:
-    # As in the app: closing a window must not quit Qt (and with it the asyncio loop) under a coroutine.
-    qapp.setQuitOnLastWindowClosed(False)
-    event_loop = qasync.QEventLoop(qapp)
-    asyncio.set_event_loop(event_loop)
-    yield event_loop
-    event_loop.close()
-    asyncio.set_event_loop(None)
-    qapp.setQuitOnLastWindowClosed(True)
 
 
 @pytest.fixture()

@@ -14,7 +14,6 @@ import httpx
 import pytest
 import qasync
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication
 
 from kiosk.app import open_station
 from kiosk.domain import VerdictKind, normalise_code
@@ -30,16 +29,6 @@ EVENT, KEY = "ctl-event", "ctl-key"
 
 
 
-@pytest.fixture()
-def loop(qapp: QApplication) -> Iterator[qasync.QEventLoop]:
-    # As in the app: closing a window must not quit Qt (and with it the asyncio loop) under a coroutine.
-    qapp.setQuitOnLastWindowClosed(False)
-    event_loop = qasync.QEventLoop(qapp)
-    asyncio.set_event_loop(event_loop)
-    yield event_loop
-    event_loop.close()
-    asyncio.set_event_loop(None)
-    qapp.setQuitOnLastWindowClosed(True)
 
 
 def start_server(tmp_path: Path, guests: int) -> ServerThread:

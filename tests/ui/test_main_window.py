@@ -257,16 +257,6 @@ def test_the_screens_use_the_verdict_colours(qtbot: QtBot, station: Station, mak
 # --- with the reference server and the sync loop (each test runs inside one run of the qasync loop)
 
 
-@pytest.fixture()
-def loop(qapp: QApplication) -> Iterator[qasync.QEventLoop]:
-    # As in the app: closing a window must not quit Qt (and with it the asyncio loop) under a coroutine.
-    qapp.setQuitOnLastWindowClosed(False)
-    event_loop = qasync.QEventLoop(qapp)
-    asyncio.set_event_loop(event_loop)
-    yield event_loop
-    event_loop.close()
-    asyncio.set_event_loop(None)
-    qapp.setQuitOnLastWindowClosed(True)
 
 
 @pytest.fixture()

@@ -5,28 +5,16 @@ from __future__ import annotations
 import asyncio
 import importlib
 import socket
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import qasync
-from PySide6.QtWidgets import QApplication, QDialog, QLineEdit
+from PySide6.QtWidgets import QDialog, QLineEdit
 from pytestqt.qtbot import QtBot
 
 from kiosk.remote.base import AuthRefused, EventInfo, ProtocolError, RetryLater
 from kiosk.storage.config import ConfigError, StationConfig
 from kiosk.ui.setup_dialog import SetupDialog, url_problem
-
-
-@pytest.fixture
-def loop(qapp: QApplication) -> Iterator[qasync.QEventLoop]:
-    loop = qasync.QEventLoop(qapp)
-    asyncio.set_event_loop(loop)
-    try:
-        yield loop
-    finally:
-        loop.close()
-        asyncio.set_event_loop(None)
 
 
 class FakeServer:
