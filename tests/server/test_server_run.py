@@ -83,8 +83,8 @@ def test_python_m_kiosk_server_answers_login_and_stops_on_sigterm(tmp_path: Path
     port = _free_port()
     args = [sys.executable, "-m", "kiosk.server", "--port", str(port), "--db", str(tmp_path / "p.db"),
             "--guests", "40", "--event-id", "proc", "--api-key", "proc-key"]  # fmt: skip
-    pipes = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE}
-    proc = subprocess.Popen(args, cwd=tmp_path, env=_child_env(), text=True, **pipes)
+    proc = subprocess.Popen(args, cwd=tmp_path, env=_child_env(), text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
         body = None
         deadline = time.monotonic() + 30

@@ -18,7 +18,7 @@ SECRET = "s3cret-app-code-4711"
 class MemoryKeyring(KeyringBackend):
     """A real keyring backend that keeps its entries in memory, as an OS keyring would on disk."""
 
-    priority = 5  # type: ignore[assignment]
+    priority = 5
 
     def __init__(self) -> None:
         super().__init__()

@@ -34,7 +34,7 @@ CARA = Guest(id="g-cara", parent_id="g-anna", registration_state="registered",
 def outcome(kind: VerdictKind, guest: Guest | None = ANNA, code: str = "anna2345", **verdict: object
             ) -> ScanOutcome:
     companions = verdict.pop("companions", [])
-    return ScanOutcome(code, Verdict(kind, guest, **verdict), None, list(companions))  # type: ignore[arg-type]
+    return ScanOutcome(code, Verdict(kind, guest, **verdict), None, list(companions))  # type: ignore[arg-type, call-overload]
 
 
 @pytest.fixture()
@@ -124,7 +124,7 @@ def test_companion_prompt_yes_by_key_checks_each_companion_in(view: VerdictView)
 @pytest.mark.parametrize("key", [Qt.Key.Key_N, Qt.Key.Key_Escape])
 def test_companion_prompt_no_checks_nobody_in(view: VerdictView, key: Qt.Key) -> None:
     admitted: list[str] = []
-    view._check_in_companion = lambda gid: admitted.append(gid)  # type: ignore[assignment,func-returns-value]
+    view._check_in_companion = lambda gid: admitted.append(gid)
     view.show_outcome(outcome(VerdictKind.ADMITTED, companions=[BEN]))
     assert view.prompt_text.text() == "+1 companion: check them in too?"
     QTest.keyClick(view, key)
