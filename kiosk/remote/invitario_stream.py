@@ -49,6 +49,7 @@ _UNLIMITED = 1 << 62
 _RECORD = re.compile(WS + rb"(\{" + nested(3) + rb"\})" + WS + rb"([,\]])", re.S)
 _KINDS = {0x7B: "an object", 0x6E: "null", 0x22: "a string", 0x74: "true/false", 0x66: "true/false"}
 _VALUE_STARTS = b'["-0123456789tfn'
+_BOM = b"\xef\xbb\xbf"
 
 
 @dataclass
@@ -94,6 +95,7 @@ class GuestListParser:
         # before -> first/key -> colon -> value -> after -> (key ... or) done; inside the guests list:
         # item (first) or next (after a comma) -> sep -> next ... until "]" -> after.
         self._state = "before"
+        self._bom_seen = False
         self._key = ""
         self._span: Span | None = None
         # The member whose value is being read; None for a guest record ("" is a member name too).
@@ -158,6 +160,13 @@ class GuestListParser:
                 return
             byte = buf[pos]
             if state == "before":
+                if byte == 0xEF and not self._bom_seen:
+                    # RFC 8259 lets a parser ignore a UTF-8 byte order mark; some servers write one.
+                    if len(buf) - pos < len(_BOM) and not final:
+                        return
+                    if buf[pos : pos + len(_BOM)] == _BOM:
+                        self._pos, self._bom_seen = pos + len(_BOM), True
+                        continue
                 if byte != 0x7B:
                     raise ShapeError("the response is not a JSON object") if byte in _VALUE_STARTS else (
                         CutOff("the response is not JSON"))

@@ -107,6 +107,10 @@ class FakeInvitario:
     def _error(self, code: int, message: str) -> httpx.Response:
         return httpx.Response(self.error_status, json=envelope(code, message))
 
+    def handle_login(self, request: httpx.Request) -> httpx.Response:
+        """The normal answer to a login request, for queued answers that change it."""
+        return self._login(json.loads(request.content))
+
     def _login(self, body: dict[str, Any]) -> httpx.Response:
         if body.get("eventId") != EVENT_ID:
             return self._error(1000, "Event ID not known.")

@@ -206,6 +206,19 @@ async def test_a_cut_off_body_is_retry_later(fake, connector, cut):
         await pull_all(connector)
 
 
+def _with_bom(answer: httpx.Response) -> httpx.Response:
+    return httpx.Response(answer.status_code, content=b"\xef\xbb\xbf" + answer.read())
+
+
+async def test_a_list_and_a_login_answer_with_a_byte_order_mark_are_read(fake, connector):
+    fake.queue("login", lambda request: _with_bom(fake.handle_login(request)))
+    fake.queue("guest/list/all", httpx.Response(200, content=b"\xef\xbb\xbf" + fake.list_body()))
+
+    pages = await pull_all(connector)
+
+    assert [g.id for g in pages[-1].guests] == ["g-000001", "g-000002", "g-000003"]
+
+
 @pytest.mark.parametrize(
     "body", [b"", b"<html><body>Please log in to the Wi-Fi</body></html>", b'{"status": "success"} trailing']
 )

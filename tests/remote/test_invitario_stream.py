@@ -7,7 +7,7 @@ import json
 import httpx
 import pytest
 
-from kiosk.remote.invitario_stream import CHUNK_BYTES, GuestListParser
+from kiosk.remote.invitario_stream import CHUNK_BYTES, CutOff, GuestListParser
 from tests.remote.invitario_fake import SERVER_TIME
 
 pytestmark = pytest.mark.anyio
@@ -119,3 +119,30 @@ def test_big_pieces_are_fed_to_the_json_parser_in_small_chunks(monkeypatch):
 
     assert max(sizes) <= CHUNK_BYTES
     assert sum(sizes) == len(body)
+
+
+def _parse_in_pieces(body: bytes, step: int) -> list[str]:
+    parser = GuestListParser(page_size=2)
+    pages = []
+    for start in range(0, len(body), step):
+        pages += parser.feed(body[start : start + step])
+    rest, _document = parser.finish()
+    return [g.id for page in pages + rest for g in page.guests]
+
+
+def test_a_byte_order_mark_before_the_document_is_ignored_in_any_split():
+    # Some servers (and files served as-is) start UTF-8 JSON with EF BB BF; RFC 8259 lets a reader skip it.
+    doc = {"status": "success", "dateTime": SERVER_TIME, "guests": [{"id": f"g-{n}"} for n in range(5)]}
+    body = b"\xef\xbb\xbf" + json.dumps(doc).encode()
+    for step in (1, 2, 3, 4, len(body)):
+        assert _parse_in_pieces(body, step) == [f"g-{n}" for n in range(5)]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [b"\xef\xbb\xbf\xef\xbb\xbf{}", b"\xef\xbb{}", b"\xef\xbb", b'{"status": \xef\xbb\xbf"success"}'],
+    ids=["twice", "broken", "only-part", "inside"],
+)
+def test_anything_else_that_looks_like_a_byte_order_mark_is_refused(body):
+    with pytest.raises(CutOff):
+        _parse_in_pieces(body, 1)
