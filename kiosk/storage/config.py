@@ -35,6 +35,8 @@ class StationConfig:
     mode: str = "check-in"
     # An extra CA bundle (path) for a server with a self-signed certificate; None trusts the system CAs.
     ca_bundle: str | None = None
+    # Seconds without staff input after which the staff area closes (and needs the PIN again); 0: never.
+    staff_lock_s: float = 120.0
     extra: dict[str, Any] = field(default_factory=dict)
 
 

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QApplication,
     QHBoxLayout,
     QLabel,
     QMainWindow,
@@ -28,7 +29,9 @@ from kiosk.services.checkin import ScanOutcome
 from kiosk.services.pin import PinGuard
 from kiosk.services.sync import SyncReport
 from kiosk.ui.controller import StationController
+from kiosk.ui.scan_filter import ScanFilter
 from kiosk.ui.sounds import Sounds
+from kiosk.ui.staff_lock import StaffIdleLock
 from kiosk.ui.status_bar import StatusBar
 from kiosk.ui.verdict_view import ReadyView, VerdictView
 
@@ -51,6 +54,12 @@ def _default_ask_pin(parent: QWidget, guard: PinGuard) -> bool:
     return bool(ask_pin(parent, guard))
 
 
+def _lock_after_ms(seconds: object) -> int | None:
+    if not isinstance(seconds, int | float) or isinstance(seconds, bool) or not 0 < seconds < 86_400:
+        return None  # 0 (or nonsense in a hand-edited config) keeps the staff area open until closed
+    return int(seconds * 1000)
+
+
 class MainWindow(QMainWindow):
     """Renders what the controller reports and turns staff acts into controller calls."""
 
@@ -63,6 +72,7 @@ class MainWindow(QMainWindow):
         pin_guard: PinGuard | None = None,
         sounds: Sounds | None = None,
         ask_pin: AskPin | None = None,
+        scan_filter: ScanFilter | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -94,6 +104,14 @@ class MainWindow(QMainWindow):
         self.pages = QStackedWidget()
         for page in (self.ready, self.verdict, self.staff_page):
             self.pages.addWidget(page)
+        lock_ms = _lock_after_ms(config.staff_lock_s)
+        self.staff_lock = None if lock_ms is None else StaffIdleLock(self, lock_ms, self.lock_staff)
+        app = QApplication.instance()
+        if scan_filter is not None and app is not None:
+            # Installed again, so it is the newer filter and Qt asks it first: it swallows scanner
+            # bursts before the staff lock could take them for staff at work.
+            scan_filter.install(app)
+        self.pages.currentChanged.connect(self._page_changed)
         self.progress_row = QWidget()
         self.progress_row.setStyleSheet("QLabel { font-size: 15pt; padding: 0 12px; }")
         self.progress_text = QLabel()
@@ -165,6 +183,15 @@ class MainWindow(QMainWindow):
         else:
             self.show_ready()
 
+    def _page_changed(self, _index: int) -> None:
+        # A verdict shown from the staff area returns there, so only the ready page ends the staff session.
+        if self.staff_lock is None:
+            return
+        if self.current_page() is self.staff_page and not self.staff_lock.armed:
+            self.staff_lock.arm()
+        elif self.current_page() is self.ready:
+            self.staff_lock.disarm()
+
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if self.current_page() is self.verdict and self.verdict.handle_key(event):
             event.accept()
@@ -224,6 +251,14 @@ class MainWindow(QMainWindow):
             refresh()
         self.pages.setCurrentWidget(self.staff_page)
         return True
+
+    def lock_staff(self) -> None:
+        """Leave the staff area and clear it, so the next person starts from the PIN and an empty search."""
+        clear = getattr(self.staff_panel, "clear", None)
+        if callable(clear):
+            clear()
+        if self.current_page() is not self.ready:
+            self.show_ready()
 
     def authorised(self) -> bool:
         """True when no PIN is set, or staff typed the right one."""

@@ -145,7 +145,7 @@ async def run_station_window(
     app.setQuitOnLastWindowClosed(False)
     scan_filter = install_scan_filter(app, scanner_settings(station.config))
     controller = StationController(station)
-    window = MainWindow(controller, pin_guard=PinGuard(station.data_dir), sounds=Sounds())
+    window = MainWindow(controller, pin_guard=PinGuard(station.data_dir), sounds=Sounds(), scan_filter=scan_filter)
     if demo is not None:
         from kiosk.ui.demo_panel import attach_demo  # only the demo needs it (and python-barcode)
 

@@ -140,6 +140,13 @@ class StaffPanel(QWidget):
         self.run_search()
         self.conflicts.reload()
 
+    def clear(self) -> None:
+        """Forget what the last staff member left open: the search, the guest shown, a pending undo."""
+        self.confirm_bar.hide()
+        self.search_edit.clear()
+        self.run_search()
+        self._say("")
+
     def focus_search(self) -> None:
         self.search_edit.setFocus()
         self.search_edit.selectAll()
