@@ -1,9 +1,4 @@
-"""The kiosk window: ready and verdict pages, staff tools behind the PIN, full-screen kiosk mode.
-
-Part B's widgets (staff panel, PIN dialogs) are imported when first needed: a build without them still
-answers scans, says plainly that the staff tools are missing, and never opens the staff area unlocked
-while a PIN is set.
-"""
+"""The kiosk window: ready and verdict pages, staff tools behind the PIN, full-screen kiosk mode."""
 
 from __future__ import annotations
 
@@ -28,10 +23,12 @@ from PySide6.QtWidgets import (
 from kiosk.services.checkin import ScanOutcome
 from kiosk.services.pin import PinGuard
 from kiosk.services.sync import SyncReport
+from kiosk.ui import pin_dialog
 from kiosk.ui.controller import StationController
 from kiosk.ui.scan_filter import ScanFilter
 from kiosk.ui.sounds import Sounds
 from kiosk.ui.staff_lock import StaffIdleLock
+from kiosk.ui.staff_panel import StaffPanel
 from kiosk.ui.status_bar import StatusBar
 from kiosk.ui.verdict_view import ReadyView, VerdictView
 
@@ -43,15 +40,6 @@ STAFF_BUTTON_STYLE = (
     "QPushButton { background: #2b3a4e; color: #ffffff; font-size: 15pt; padding: 4px 22px; border: none; }"
     "QPushButton:pressed { background: #44597a; }"
 )
-
-
-def _default_ask_pin(parent: QWidget, guard: PinGuard) -> bool:
-    try:
-        from kiosk.ui.pin_dialog import ask_pin
-    except ImportError:
-        log.error("the PIN dialog is missing from this build: staff tools stay locked")
-        return False
-    return bool(ask_pin(parent, guard))
 
 
 def _lock_after_ms(seconds: object) -> int | None:
@@ -78,7 +66,7 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.controller = controller
         self.pin_guard = pin_guard
-        self._ask_pin = ask_pin or _default_ask_pin
+        self._ask_pin: AskPin = ask_pin or pin_dialog.ask_pin
         self._force_close = False
         self._return_page: QWidget | None = None
         config = controller.station.config
@@ -200,15 +188,8 @@ class MainWindow(QMainWindow):
 
     # --- staff area
 
-    def _make_staff_panel(self) -> QWidget:
+    def _make_staff_panel(self) -> StaffPanel:
         c = self.controller
-        try:
-            from kiosk.ui.staff_panel import StaffPanel
-        except ImportError as err:
-            log.error("the staff panel is missing from this build: %s", err)
-            label = QLabel("The staff tools are not installed in this build.")
-            label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-            return label
         panel = StaffPanel(c.desk, c.checkin, lambda: c.mode)
         panel.outcome_made.connect(self._staff_outcome)
         panel.mode_change_requested.connect(c.set_mode)
@@ -246,17 +227,13 @@ class MainWindow(QMainWindow):
             return False
         self.verdict.stop()
         self._return_page = None
-        refresh = getattr(self.staff_panel, "refresh", None)
-        if callable(refresh):
-            refresh()
+        self.staff_panel.refresh()
         self.pages.setCurrentWidget(self.staff_page)
         return True
 
     def lock_staff(self) -> None:
         """Leave the staff area and clear it, so the next person starts from the PIN and an empty search."""
-        clear = getattr(self.staff_panel, "clear", None)
-        if callable(clear):
-            clear()
+        self.staff_panel.clear()
         if self.current_page() is not self.ready:
             self.show_ready()
 
@@ -272,14 +249,8 @@ class MainWindow(QMainWindow):
             return False
 
     def set_pin(self) -> None:
-        if self.pin_guard is None:
-            return
-        try:
-            from kiosk.ui.pin_dialog import set_pin_dialog
-        except ImportError:
-            self.status_bar.show_problem("The PIN dialog is not installed in this build.")
-            return
-        set_pin_dialog(self, self.pin_guard)
+        if self.pin_guard is not None:
+            pin_dialog.set_pin_dialog(self, self.pin_guard)
 
     # --- kiosk mode and closing
 

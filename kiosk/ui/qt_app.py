@@ -187,12 +187,7 @@ Configure = Callable[[Path, StationConfig, str], Awaitable[EventInfo]]
 
 async def ask_setup(data_dir: Path, configure: Configure) -> bool:
     """The first-run dialog; True once the server accepted the settings (`configure` saved them)."""
-    try:
-        from kiosk.ui.setup_dialog import SetupDialog
-    except ImportError:
-        print("kiosk: the setup dialog is not part of this build: run `kiosk configure` instead.",
-              file=sys.stderr)
-        return False
+    from kiosk.ui.setup_dialog import SetupDialog  # only a first run needs it
 
     async def validate(config: StationConfig, api_key: str) -> EventInfo:
         return await configure(data_dir, config, api_key)
