@@ -71,10 +71,18 @@ class CheckIn:
         guest = self._store.get_guest(guest_id)
         return self._decide_and_record(f"id:{guest_id}"[:128], guest, mode)
 
-    def undo_last(self) -> ScanOutcome | None:
-        """Put the guest of this station's newest change back as it was before; queued like any change."""
+    def last_action(self) -> Change | None:
+        """This station's newest change that the server has not refused: what `undo_last` takes back."""
+        return self._store.last_change()
+
+    def undo_last(self, expected: str | None = None) -> ScanOutcome | None:
+        """Put the guest of this station's newest change back as it was before; queued like any change.
+
+        With `expected` (a change id), only if that is still the newest change: staff confirmed undoing
+        one guest's action, and a scan at the door meanwhile must not turn it into undoing another's.
+        """
         last = self._store.last_change()
-        if last is None:
+        if last is None or (expected is not None and last.change_id != expected):
             return None
         history = self._store.local_changes_for(last.guest_id)
         before = [c for c in history if c.client_update < last.client_update]

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from kiosk.domain import Guest
 from kiosk.domain.models import Change, ChangeKind
-from kiosk.storage import Conflict, ScanRecord
+from kiosk.storage import Conflict
 
 INSIDE = "inside"
 NOT_INSIDE = "not inside"
@@ -124,11 +124,11 @@ def conflict_lines(conflict: Conflict, now: datetime | None = None) -> tuple[str
     return ours, kept + "."
 
 
-def undo_question(scan: ScanRecord | None, name: str | None) -> str:
+def undo_question(change: Change | None, name: str | None) -> str:
     """The confirmation asked before an undo, e.g. "Undo check-in of Jane Doe?"."""
-    if scan is None or name is None:
+    if change is None or name is None:
         return "Undo this station's last check-in or check-out?"
-    if scan.mode == "undo":
+    if change.kind is ChangeKind.UNDO:
         return f"Undo the last undo for {name}?"
-    action = "check-in" if scan.verdict == "admitted" else "check-out"
+    action = "check-in" if change.kind is ChangeKind.CHECK_IN else "check-out"
     return f"Undo {action} of {name}?"

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 from kiosk.domain import Guest, Mode
 from kiosk.services.checkin import CheckIn, ScanOutcome
 from kiosk.services.desk import Desk
-from kiosk.storage import ScanRecord, StoreError
+from kiosk.storage import StoreError
 from kiosk.ui.staff_conflicts import ConflictList
 from kiosk.ui.staff_detail import touch_button
 from kiosk.ui.staff_format import guest_state, undo_question
@@ -50,6 +50,8 @@ class StaffPanel(QWidget):
         self._desk = desk
         self._checkin = checkin
         self._get_mode = get_mode
+        # The change the open undo question is about; "Yes" undoes that one or nothing.
+        self._undo_target: str | None = None
         font = self.font()
         font.setPointSizeF(max(font.pointSizeF(), 9.0) * 1.3)
         self.setFont(font)
@@ -143,6 +145,7 @@ class StaffPanel(QWidget):
     def clear(self) -> None:
         """Forget what the last staff member left open: the search, the guest shown, a pending undo."""
         self.confirm_bar.hide()
+        self._undo_target = None
         self.search_edit.clear()
         self.run_search()
         self._say("")
@@ -174,27 +177,33 @@ class StaffPanel(QWidget):
     def ask_undo(self) -> None:
         """Show the confirmation for undoing this station's last action ("Undo check-in of Jane Doe?")."""
         try:
-            scan = self._last_action()
-            guest = self._desk.guest(scan.guest_id) if scan is not None and scan.guest_id else None
+            last = self._checkin.last_action()
+            guest = self._desk.guest(last.guest_id) if last is not None else None
         except StoreError as exc:
             self._say(str(exc), error=True)
             return
-        if scan is None:
+        if last is None:
             self._say("Nothing to undo: this station has not checked anyone in or out yet.")
             return
-        self.confirm_label.setText(undo_question(scan, guest.display_name if guest else None))
+        self._undo_target = last.change_id
+        self.confirm_label.setText(undo_question(last, guest.display_name if guest else None))
         self.confirm_bar.show()
         self.confirm_no.setFocus()
 
     def undo_confirmed(self) -> ScanOutcome | None:
         self.confirm_bar.hide()
+        target, self._undo_target = self._undo_target, None
+        if target is None:
+            return None
         try:
-            outcome = self._checkin.undo_last()
+            outcome = self._checkin.undo_last(expected=target)
         except StoreError as exc:
             self._say(f"Nothing was changed: {exc}", error=True)
             return None
         if outcome is None:
-            self._say("Nothing to undo.")
+            # The door kept scanning while the question was open: the newest action is another one now.
+            self._say("Nothing was undone: a newer check-in or check-out came first. "
+                      "Tap “Undo last…” again to see it.")
             return None
         guest = outcome.verdict.guest
         self._say(f"Undone. {guest.display_name if guest else 'The guest'} is now {_state_word(guest)}.")
@@ -219,17 +228,6 @@ class StaffPanel(QWidget):
         button = self.mode_buttons.get(self._get_mode())
         if button is not None:
             button.setChecked(True)
-
-    def _last_action(self) -> ScanRecord | None:
-        """The newest scan of this station that queued a change, i.e. what `undo_last` takes back.
-
-        Changes the server refused as conflicts are not undone by `undo_last`, so they are skipped.
-        """
-        lost = {c.change.change_id for c in self._desk.conflicts(include_acknowledged=True)}
-        for scan in self._desk.recent_scans(50):
-            if scan.change_id is not None and scan.change_id not in lost:
-                return scan
-        return None
 
     def _conflicts_changed(self, count: int) -> None:
         self.tabs.setTabText(1, f"Conflicts ({count})" if count else "Conflicts")

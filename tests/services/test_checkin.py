@@ -137,6 +137,19 @@ def test_undo_puts_the_guest_back(store: Store) -> None:
     assert checkin.scan("ANNA01", Mode.CHECK_IN).kind is VerdictKind.ADMITTED
 
 
+def test_undo_of_an_expected_change_only_while_it_is_still_the_last(store: Store) -> None:
+    checkin, _ = make(store)
+    first = checkin.scan("ANNA01", Mode.CHECK_IN).change
+    assert first is not None and checkin.last_action() == first
+    second = checkin.scan("BEN002", Mode.CHECK_IN).change
+    assert second is not None and checkin.last_action() == second
+
+    assert checkin.undo_last(expected=first.change_id) is None
+    assert store.counts()["checked_in"] == 2 and store.queued_count() == 2
+    undone = checkin.undo_last(expected=second.change_id)
+    assert undone is not None and undone.verdict.guest is not None and undone.verdict.guest.id == second.guest_id
+
+
 def test_undo_of_a_check_out_puts_the_guest_back_inside(store: Store) -> None:
     checkin, _ = make(store)
     checkin.scan("ANNA01", Mode.CHECK_IN)

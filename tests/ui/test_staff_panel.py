@@ -178,6 +178,23 @@ def test_undo_asks_first_then_restores(env: Env) -> None:
     assert env.panel.message.text() == "Undone. Jane Doe is now not inside."
 
 
+def test_a_scan_while_the_undo_question_is_open_is_not_what_gets_undone(env: Env) -> None:
+    env.panel.act("g-jane", Mode.CHECK_IN)
+    env.panel.undo_button.click()
+    assert env.panel.confirm_label.text() == "Undo check-in of Jane Doe?"
+    # The door keeps scanning while staff read the question.
+    CheckIn(env.store, STATION).scan("ANNA01", Mode.CHECK_IN)
+
+    with env.qtbot.assertNotEmitted(env.panel.outcome_made):
+        env.panel.confirm_yes.click()
+
+    assert env.panel.message.text().startswith("Nothing was undone: a newer check-in")
+    anna, jane = env.store.get_guest("g-anna"), env.store.get_guest("g-jane")
+    assert anna is not None and anna.is_inside and jane is not None and jane.is_inside
+    env.panel.undo_button.click()
+    assert env.panel.confirm_label.text() == "Undo check-in of Anna Müller?"
+
+
 def test_undo_with_nothing_done_says_so(env: Env) -> None:
     env.panel.undo_button.click()
     assert not env.panel.confirm_bar.isVisible()
