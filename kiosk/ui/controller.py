@@ -57,6 +57,7 @@ class StationController(QObject):
     mode_changed = Signal(str)
     synced = Signal(object)  # SyncReport, after every round
     problem = Signal(str)  # one line for staff when something could not be done
+    scan_not_saved = Signal(str)  # a scan failed to save (e.g. a full disk): the door must show it too
 
     def __init__(
         self,
@@ -118,7 +119,8 @@ class StationController(QObject):
 
     def handle_scan(self, code: str) -> ScanOutcome | None:
         """Decide a scanned code in the current mode; the verdict is durable before `outcome` fires."""
-        return self._act(lambda: self.checkin.scan(code, self._mode), "This scan could not be saved")
+        return self._act(lambda: self.checkin.scan(code, self._mode), "This scan could not be saved",
+                         at_the_door=True)
 
     def act_on_guest(self, guest_id: str, mode: str | Mode, *, emit: bool = True) -> ScanOutcome | None:
         """A manual check-in/out (staff search, companion prompt); `emit=False` keeps the screen as is."""
@@ -132,14 +134,16 @@ class StationController(QObject):
     def undo_last(self) -> ScanOutcome | None:
         return self._act(self.checkin.undo_last, "The undo could not be saved")
 
-    def _act(self, call: Callable[[], ScanOutcome | None], failure: str, *, emit: bool = True
-             ) -> ScanOutcome | None:
+    def _act(self, call: Callable[[], ScanOutcome | None], failure: str, *, emit: bool = True,
+             at_the_door: bool = False) -> ScanOutcome | None:
         try:
             outcome = call()
         except StoreError as err:
             # Nothing was committed, so nothing is lost: staff see one line, the guest scans again.
             log.error("%s: %s", failure, err)
             self.problem.emit(f"{failure}: {err}. Please try again.")
+            if at_the_door:
+                self.scan_not_saved.emit(str(err))
             return None
         if outcome is not None and emit:
             self.outcome.emit(outcome)

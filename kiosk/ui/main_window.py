@@ -142,6 +142,7 @@ class MainWindow(QMainWindow):
         controller.sync_progress.connect(self.show_progress)
         controller.synced.connect(self._synced)
         controller.problem.connect(self.status_bar.show_problem)
+        controller.scan_not_saved.connect(self.show_not_saved)
         self.show_ready()
 
     # --- pages
@@ -156,13 +157,26 @@ class MainWindow(QMainWindow):
         self.setFocus()
 
     def show_outcome(self, outcome: ScanOutcome) -> None:
+        self._remember_return_page()
+        self.verdict.show_outcome(outcome)
+        self.pages.setCurrentWidget(self.verdict)
+        self.verdict.setFocus()
+
+    def show_not_saved(self, _reason: str) -> None:
+        """A scan that could not be written: the guest must not walk on thinking it counted."""
+        self._remember_return_page()
+        self.verdict.show_failure(
+            "Not saved: please scan again",
+            "This station could not save the scan (is its disk full?). Staff: see the status bar.",
+        )
+        self.pages.setCurrentWidget(self.verdict)
+        self.verdict.setFocus()
+
+    def _remember_return_page(self) -> None:
         if self.current_page() is self.staff_page:
             self._return_page = self.staff_page
         elif self.current_page() is self.ready:
             self._return_page = None
-        self.verdict.show_outcome(outcome)
-        self.pages.setCurrentWidget(self.verdict)
-        self.verdict.setFocus()
 
     def _verdict_done(self) -> None:
         if self._return_page is self.staff_page:

@@ -210,6 +210,24 @@ class VerdictView(QWidget):
         self.hold_seconds = PROMPT_SECONDS if self._companions else SHOW_SECONDS.get(self.colour, 5.0)
         self._timer.start(int(self.hold_seconds * 1000))
 
+    def show_failure(self, headline: str, detail: str) -> None:
+        """A scan that could not be saved: red, so the guest waits and staff look, and no guest shown."""
+        self.stop()
+        self.outcome = None
+        self.colour = "red"
+        scheme = scheme_for(self.colour)
+        paint_background(self, scheme)
+        self.headline.setText(f"{SYMBOLS[self.colour]}  {headline}")
+        for widget in (self.name, self.company, self.band, self.details):
+            widget.hide()
+        self.when.setText(detail)
+        self.when.show()
+        if self._sounds is not None:
+            self._sounds.play_for(self.colour)
+        self._fit_fonts()
+        self.hold_seconds = SHOW_SECONDS[self.colour]
+        self._timer.start(int(self.hold_seconds * 1000))
+
     def answer_companions(self, yes: bool) -> int:
         """Y / Enter / tap on Yes checks the offered companions in; returns how many were admitted."""
         if not self._companions:

@@ -168,6 +168,36 @@ def test_scanner_burst_needs_no_focus_and_one_key_answers_the_companion_prompt(
         scan_filter.remove()
 
 
+def test_a_scan_that_cannot_be_saved_says_so_at_the_door_and_loses_nothing(
+    qtbot: QtBot, station: Station, make_window: MakeWindow
+) -> None:
+    window = make_window()
+    conn = station.store._conn  # the window's own connection: its writes are the ones that must fail
+    pages = conn.execute("PRAGMA page_count").fetchone()[0]
+    conn.execute(f"PRAGMA max_page_count = {pages}")  # as a full disk: the database file cannot grow
+    saved = 0
+    for _ in range(2000):
+        if window.controller.handle_scan("DAN23456") is None:
+            break
+        saved += 1
+    else:
+        raise AssertionError("the database never ran out of room")
+
+    assert window.current_page() is window.verdict and window.verdict.colour == "red"
+    assert window.verdict.headline.text().endswith("Not saved: please scan again")
+    assert window.verdict.name.isHidden()
+    assert not window.status_bar.problem.isHidden()
+    assert "could not be saved" in window.status_bar.problem.toolTip()
+    counts = station.store.counts()
+    assert counts["scans"] == saved and counts["queued"] == 1  # one check-in, then "already in"s
+    assert station.store.integrity_check() == "ok"
+
+    conn.execute(f"PRAGMA max_page_count = {pages * 100}")  # room again
+    outcome = window.controller.handle_scan("ANNA2345")
+    assert outcome is not None and outcome.kind is VerdictKind.ADMITTED
+    assert window.verdict.colour == "green" and not window.verdict.name.isHidden()
+
+
 def test_staff_tools_ask_the_pin_when_one_is_set(
     qtbot: QtBot, station: Station, make_window: MakeWindow
 ) -> None:

@@ -129,6 +129,9 @@ def test_ready_and_verdict_screens(qtbot: QtBot, station: Station, shoot: Callab
     controller.handle_scan("ZOE23456")
     assert colour_at(shoot(window, "deregistered"), 20, 20) == SCHEMES["red"].background
 
+    window.show_not_saved("database or disk is full")
+    assert colour_at(shoot(window, "not-saved"), 20, 20) == SCHEMES["red"].background
+
 
 def test_offline_screen(qtbot: QtBot, station: Station, shoot: Callable[..., QImage]) -> None:
     window, controller = make_window(qtbot, station, Clock())
