@@ -259,7 +259,7 @@ def search(conn: sqlite3.Connection, text: str, limit: int) -> list[Guest]:
             rows = conn.execute(_RANKED, (expression, int(limit))).fetchall()
     except sqlite3.OperationalError as exc:
         # Quoting makes this unreachable for typed text; if FTS5 still objects, "no match" is the answer.
-        log.warning("search for %r failed: %s", text[:100], exc)
+        log.warning("a name search failed (its text is not logged: guest data): %s", exc)
         return []
     return [row_to_guest(r) for r in rows]
 
