@@ -11,7 +11,7 @@ import signal
 import subprocess
 import sys
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -40,7 +40,7 @@ def scan_on_a_full_disk(data_dir: Path, code: str, limit: int) -> subprocess.Com
 
 
 def test_scans_on_a_full_disk_fail_cleanly_and_the_saved_ones_all_reach_the_server(
-    server: ServerThread, tmp_path: Path
+    server: ServerThread, tmp_path: Path, summary_line: Callable[[str], None]
 ) -> None:
     data_dir = tmp_path / "station"
     assert kiosk(data_dir, "configure", "--server", server.url, "--event-id", EVENT_ID, "--api-key", API_KEY,
@@ -73,3 +73,4 @@ def test_scans_on_a_full_disk_fail_cleanly_and_the_saved_ones_all_reach_the_serv
     applied = Counter(row["stationName"] for row in history(server.store))
     assert applied == {"Full": len(saved)}
     assert kiosk_json(data_dir, "status")["queued"] == 0
+    summary_line(f"full disk: saved={len(saved)} refused={len(failed)} uploaded={applied['Full']} lost=0 integrity=ok")
