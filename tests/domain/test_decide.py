@@ -78,9 +78,26 @@ def test_newer_mirror_state_wins_over_older_pending() -> None:
     assert decide(mirror, pending, Mode.CHECK_IN, later).kind is VerdictKind.ADMITTED
 
 
+# What each verdict means at the door, written out here rather than derived from the code under test, so a
+# new verdict (or a changed one) must be given its class on purpose.
+EXPECTED_COLOURS = {
+    VerdictKind.ADMITTED: "green",
+    VerdictKind.CHECKED_OUT: "green",
+    VerdictKind.ALREADY_IN: "amber",
+    VerdictKind.NOT_IN: "amber",
+    VerdictKind.UNKNOWN: "red",
+    VerdictKind.DELETED: "red",
+    VerdictKind.DEREGISTERED: "red",
+}
+
+
+def test_every_verdict_is_classed_on_purpose() -> None:
+    assert set(EXPECTED_COLOURS) == set(VerdictKind), "a verdict kind has no expected colour here"
+
+
 @pytest.mark.parametrize("kind", list(VerdictKind))
-def test_every_verdict_has_a_colour_and_message(kind: VerdictKind) -> None:
-    assert kind.colour in {"green", "amber", "red"}
+def test_every_verdict_has_its_colour_and_a_message(kind: VerdictKind) -> None:
     from kiosk.domain.decide import MESSAGES
 
-    assert MESSAGES[kind]
+    assert kind.colour == EXPECTED_COLOURS[kind]
+    assert MESSAGES[kind].strip()

@@ -1,4 +1,4 @@
-"""The connector against the reference server on 127.0.0.1 (skipped if kiosk.server is not importable)."""
+"""The connector against the reference server on 127.0.0.1."""
 
 from __future__ import annotations
 
@@ -13,9 +13,8 @@ import pytest
 from kiosk.domain.models import Change, ChangeKind, ChangeOutcome
 from kiosk.domain.timeutil import utcnow
 from kiosk.remote.invitario import InvitarioConnector
+from kiosk.server import run
 from tests.remote.invitario_fake import pull_all
-
-run = pytest.importorskip("kiosk.server.run")
 
 pytestmark = pytest.mark.anyio
 

@@ -31,6 +31,7 @@ from kiosk.ui.controller import StationController
 from kiosk.ui.main_window import MainWindow
 from kiosk.ui.qt_app import run_station_window
 from kiosk.ui.scan_filter import install as install_scan_filter
+from kiosk.ui.setup_dialog import SetupDialog
 from kiosk.ui.theme import SCHEMES
 
 NOW = datetime.now(UTC)
@@ -369,7 +370,6 @@ def test_signals_cannot_exhaust_none_or_true(qtbot: QtBot, station: Station, mak
 def test_first_run_setup_dialog_saves_a_station_the_window_can_open(
     tmp_path: Path, server: ServerThread, loop: qasync.QEventLoop, qapp: QApplication
 ) -> None:
-    setup = pytest.importorskip("kiosk.ui.setup_dialog")
     from kiosk.app import configure_station
     from kiosk.ui.qt_app import ask_setup
 
@@ -377,9 +377,9 @@ def test_first_run_setup_dialog_saves_a_station_the_window_can_open(
 
     async def main() -> bool:
         answer = asyncio.ensure_future(ask_setup(data_dir, configure_station))
-        await until(lambda: any(isinstance(w, setup.SetupDialog) and w.isVisible()
+        await until(lambda: any(isinstance(w, SetupDialog) and w.isVisible()
                                 for w in qapp.topLevelWidgets()), timeout=5)
-        dialog = next(w for w in qapp.topLevelWidgets() if isinstance(w, setup.SetupDialog) and w.isVisible())
+        dialog = next(w for w in qapp.topLevelWidgets() if isinstance(w, SetupDialog) and w.isVisible())
         dialog.url_edit.setText(server.url)
         dialog.event_edit.setText("ev")
         dialog.key_edit.setText("key")

@@ -1,4 +1,4 @@
-"""Screenshots of the door screens (ready, verdicts, offline, search, demo) in screenshots/ at the repo root.
+"""Screenshots of the door screens (ready, verdicts, offline, search, demo), saved for people to look at.
 
 They are for people to look at (missing glyphs show as boxes, text that does not fit is cut); the tests
 also check each screen's colour, so a verdict painted in the wrong colour fails here too.
@@ -6,6 +6,7 @@ also check each screen's colour, so a verdict painted in the wrong colour fails 
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -25,8 +26,9 @@ from kiosk.ui.demo_panel import attach_demo
 from kiosk.ui.main_window import MainWindow
 from kiosk.ui.theme import SCHEMES
 
-ROOT = Path(__file__).resolve().parents[2]
-SHOTS = ROOT / "screenshots"
+# Where the pictures go: KIOSK_SCREENSHOTS=DIR keeps them (to look at, or to refresh the README's), else a
+# temporary directory; never the checkout.
+SHOTS_ENV = "KIOSK_SCREENSHOTS"
 NOW = datetime.now(UTC).replace(microsecond=0)
 
 GUESTS = [
@@ -80,13 +82,15 @@ def station(tmp_path: Path) -> Iterator[Station]:
 
 
 @pytest.fixture()
-def shoot(qtbot: QtBot) -> Callable[[MainWindow, str], QImage]:
-    SHOTS.mkdir(exist_ok=True)
+def shoot(qtbot: QtBot, tmp_path_factory: pytest.TempPathFactory) -> Callable[[MainWindow, str], QImage]:
+    chosen = os.environ.get(SHOTS_ENV)
+    shots = Path(chosen) if chosen else tmp_path_factory.mktemp("screenshots")
+    shots.mkdir(parents=True, exist_ok=True)
 
     def take(window: MainWindow, name: str) -> QImage:
         qtbot.wait(60)  # the status counts are re-read just after a scan
         image = window.grab().toImage()
-        assert image.save(str(SHOTS / f"{name}.png"))
+        assert image.save(str(shots / f"{name}.png"))
         return image
 
     return take

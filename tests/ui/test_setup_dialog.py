@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import importlib
 import socket
 from pathlib import Path
 
@@ -12,7 +11,9 @@ import qasync
 from PySide6.QtWidgets import QDialog, QLineEdit
 from pytestqt.qtbot import QtBot
 
+from kiosk.app import configure_station
 from kiosk.remote.base import AuthRefused, EventInfo, ProtocolError, RetryLater
+from kiosk.server.run import ServerThread
 from kiosk.storage.config import ConfigError, StationConfig
 from kiosk.ui.setup_dialog import SetupDialog, url_problem
 
@@ -177,19 +178,6 @@ def test_prefilled_from_an_earlier_configuration(qtbot: QtBot, loop: qasync.QEve
     assert config.pull_interval_s == 30 and config.event_id == "10" and config.event_name == ""
 
 
-def server_parts() -> tuple[type, object] | None:
-    try:
-        run = importlib.import_module("kiosk.server.run")
-        app = importlib.import_module("kiosk.app")
-    except ImportError:
-        return None
-    server_thread = getattr(run, "ServerThread", None)
-    configure = getattr(app, "configure_station", None)
-    if server_thread is None or configure is None:
-        return None
-    return server_thread, configure
-
-
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -199,18 +187,14 @@ def free_port() -> int:
 def test_real_configure_station_against_the_reference_server(
     qtbot: QtBot, loop: qasync.QEventLoop, tmp_path: Path
 ) -> None:
-    parts = server_parts()
-    if parts is None:
-        pytest.skip("kiosk.server.run.ServerThread or kiosk.app.configure_station is not there yet")
-    server_thread, configure = parts
     from kiosk.storage.config import load_api_key, load_config
 
     data_dir = tmp_path / "station"
 
     async def validate(config: StationConfig, api_key: str) -> object:
-        return await configure(data_dir, config, api_key)  # type: ignore[operator]
+        return await configure_station(data_dir, config, api_key)
 
-    with server_thread(tmp_path / "server.db", event_id="e1", api_key="right-key", guests=3) as server:
+    with ServerThread(tmp_path / "server.db", event_id="e1", api_key="right-key", guests=3) as server:
         dialog = make_dialog(qtbot, validate, url=server.url, event="e1", key="wrong-key")
         connect(loop, dialog)
         assert dialog.status.text().startswith("The server did not accept this app code.")
