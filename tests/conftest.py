@@ -54,3 +54,11 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         terminalreporter.section("summary lines")
         for line in _SUMMARY_LINES:
             terminalreporter.write_line(line)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Everything under tests/e2e carries the `e2e` marker, so `-m "not slow or e2e"` selects the quick
+    loop plus the end-to-end tests (what CI runs on the second interpreter)."""
+    for item in items:
+        if "e2e" in item.path.parts:
+            item.add_marker(pytest.mark.e2e)
