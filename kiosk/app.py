@@ -6,6 +6,7 @@ import logging
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from kiosk.remote.base import Connector, EventInfo
 from kiosk.remote.invitario import InvitarioConnector
@@ -16,6 +17,8 @@ from kiosk.storage import Store, StoreError
 from kiosk.storage.config import (
     ConfigError,
     StationConfig,
+    check_data_dir,
+    check_pull_interval,
     ensure_private_dir,
     load_api_key,
     load_config,
@@ -26,8 +29,28 @@ from kiosk.storage.config import (
 
 log = logging.getLogger(__name__)
 
+_ADDRESS_EXAMPLE = "it must look like https://checkin.example.org or http://192.168.1.20:8000"
+
+
+def check_server_address(url: str) -> None:
+    """ConfigError with one line unless `url` is an http(s) address with a host and a port from 1 to 65535."""
+    try:
+        parts = urlsplit(url)
+    except ValueError as err:  # e.g. an unclosed IPv6 bracket
+        raise ConfigError(f"{url!r} is not a server address ({err}): {_ADDRESS_EXAMPLE}.") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname or any(ch.isspace() for ch in url):
+        raise ConfigError(f"{url!r} is not a server address: {_ADDRESS_EXAMPLE}.")
+    try:
+        port = parts.port
+    except ValueError:
+        port = 0  # not a number, or beyond 65535
+    if port == 0:
+        raise ConfigError(f"The port in {url!r} must be a number from 1 to 65535.")
+
+
 def make_connector(config: StationConfig, api_key: str, **options: Any) -> Connector:
     """The connector for the configured server; refuses plain http beyond the local network."""
+    check_server_address(config.server_url)
     warning = check_server_url(config.server_url)
     if warning:
         log.warning("%s", warning)
@@ -47,6 +70,11 @@ def open_station(data_dir: Path, **connector_options: Any) -> Station:
 
 async def configure_station(data_dir: Path, config: StationConfig, api_key: str) -> EventInfo:
     """Log in to check the settings, then save them; nothing is saved when the server refuses them."""
+    # Settings that can never work are refused before the login, each in one line (ConfigError).
+    check_pull_interval(config.pull_interval_s)
+    check_data_dir(data_dir)
+    if not api_key.strip():
+        raise ConfigError("The API key is empty.")
     connector = make_connector(config, api_key)
     try:
         info = await connector.login()
@@ -104,3 +132,14 @@ def wipe_summary(data_dir: Path) -> tuple[str | None, int]:
 
 def wipe_station(data_dir: Path) -> list[str]:
     return wipe_station_files(data_dir)
+
+
+def station_identity(data_dir: Path) -> tuple[str, str, str, int, int] | None:
+    """What makes the station in `data_dir` the one a running process opened: its server, event and name,
+    and the mirror file. None when no station is there (wiped); a new value when it was reconfigured."""
+    try:
+        config = load_config(data_dir)
+        mirror = mirror_path(data_dir).stat()
+    except (ConfigError, OSError):
+        return None
+    return config.server_url, config.event_id, config.station, mirror.st_dev, mirror.st_ino

@@ -4,24 +4,35 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import getpass
 import json
 import logging
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from kiosk import __version__
-from kiosk.app import Station, configure_station, open_station, wipe_station, wipe_summary
+from kiosk.app import Station, configure_station, open_station, station_identity, wipe_station, wipe_summary
 from kiosk.domain import Guest, Mode
+from kiosk.domain.safe_text import json_terminal_safe, terminal_safe
 from kiosk.domain.timeutil import format_time
 from kiosk.remote.base import AuthRefused, Misconfigured, RemoteError
 from kiosk.services.sync import SyncReport, clock_warning
 from kiosk.storage import StoreError
-from kiosk.storage.config import ConfigError, StationConfig, default_data_dir
+from kiosk.storage.config import (
+    PULL_INTERVAL_MAX_S,
+    PULL_INTERVAL_MIN_S,
+    ConfigError,
+    StationConfig,
+    default_data_dir,
+)
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+API_KEY_ENV = "KIOSK_API_KEY"
+# How often a headless `kiosk sync` looks whether its station was wiped or configured anew meanwhile.
+STATION_CHECK_S = 1.0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -34,13 +45,21 @@ def build_parser() -> argparse.ArgumentParser:
                         help="without a command: open the window in full-screen kiosk mode")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    p = sub.add_parser("configure", help="set up this station (logs in to check the settings)")
+    p = sub.add_parser("configure", help="set up this station (logs in to check the settings)",
+                       epilog=f"The API key (app code) comes from --api-key-file or --api-key, else ${API_KEY_ENV}. "
+                       "Other users can read --api-key in the process list while configure runs.")
     p.add_argument("--server", required=True, help="base URL of the check-in server")
     p.add_argument("--event-id", required=True)
-    p.add_argument("--api-key", required=True, help="the app code of the event's check-in configuration")
+    key = p.add_mutually_exclusive_group()
+    key.add_argument("--api-key-file", metavar="FILE",
+                     help="read the app code of the event's check-in configuration from FILE, or from standard "
+                     "input with '-' (asked for without echo in a terminal)")
+    key.add_argument("--api-key", metavar="KEY", help=f"the app code itself (visible in `ps`; prefer --api-key-file "
+                     f"or ${API_KEY_ENV})")
     p.add_argument("--station", required=True, help="this station's name, e.g. 'North entrance'")
     p.add_argument("--badge-field", default="externalId", help="guest field that holds the badge number")
-    p.add_argument("--pull-interval", type=float, default=15.0, help="seconds between pulls in the window")
+    p.add_argument("--pull-interval", type=float, default=15.0,
+                   help=f"seconds between pulls, {PULL_INTERVAL_MIN_S:g} to {PULL_INTERVAL_MAX_S:g} (default 15)")
     p.add_argument("--ca-bundle", default=None, help="CA certificate file for a self-signed server")
 
     p = sub.add_parser("sync", help="upload queued changes, then download what changed")
@@ -86,7 +105,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     # Everything kiosk writes (mirror, logs, settings) is private to the user running the station.
     os.umask(0o077)
-    _setup_logging(args.verbose)
+    _setup_logging(args.verbose, errors_said_once=args.command is not None)
     data_dir: Path = args.data_dir or default_data_dir()
     try:
         if args.command is None:
@@ -113,21 +132,37 @@ def main(argv: Sequence[str] | None = None) -> int:
         build_parser().print_help()
         return EXIT_USAGE
     except ConfigError as err:
-        print(f"kiosk: {err}", file=sys.stderr)
+        _error(str(err))
         return EXIT_USAGE
     except (RemoteError, StoreError) as err:
-        print(f"kiosk: {err}", file=sys.stderr)
+        _error(str(err))
+        return EXIT_FAILED
+    except OSError as err:  # the file system refused something no check foresaw: still one line
+        _error(f"{err.strerror or err}" + (f": {err.filename}" if err.filename else ""))
         return EXIT_FAILED
     except KeyboardInterrupt:
         return 130
 
 
+def _say(text: str) -> None:
+    """Every line of text output goes through here: names and server text are shown, never obeyed."""
+    print(terminal_safe(text), flush=True)
+
+
+def _error(text: str) -> None:
+    print(f"kiosk: {terminal_safe(text)}", file=sys.stderr, flush=True)
+
+
+def _json_line(value: Any) -> str:
+    return json_terminal_safe(json.dumps(value, ensure_ascii=False))
+
+
 def _demo(args: argparse.Namespace) -> int:
     if args.guests < 1:
-        print("kiosk: --guests must be at least 1", file=sys.stderr)
+        _error("--guests must be at least 1")
         return EXIT_USAGE
     if args.offscreen_seconds is not None and args.offscreen_seconds <= 0:
-        print("kiosk: --offscreen-seconds must be more than 0", file=sys.stderr)
+        _error("--offscreen-seconds must be more than 0")
         return EXIT_USAGE
     from kiosk.demo import run_demo
 
@@ -141,38 +176,82 @@ def _wipe(data_dir: Path, args: argparse.Namespace) -> int:
     event, queued = wipe_summary(data_dir)
     if not args.yes:
         if not sys.stdin.isatty():
-            print("kiosk: wipe needs a confirmation: run it in a terminal, or pass --yes", file=sys.stderr)
+            _error("wipe needs a confirmation: run it in a terminal, or pass --yes")
             return EXIT_USAGE
         lost = f" {queued} check-ins not uploaded yet will be LOST." if queued else ""
-        print(f"This removes all guest data, the scan log, the settings and the API key of event {event or '-'} "
-              f"from {data_dir}.{lost}")
+        _say(f"This removes all guest data, the scan log, the settings and the API key of event {event or '-'} "
+             f"from {data_dir}.{lost}")
         if input("Type 'wipe' to confirm: ").strip().lower() != "wipe":
-            print("Nothing was removed.")
+            _say("Nothing was removed.")
             return EXIT_FAILED
     removed = wipe_station(data_dir)
-    print(f"Wiped {data_dir}: {', '.join(removed) if removed else 'nothing was stored'}; API key removed.")
+    _say(f"Wiped {data_dir}: {', '.join(removed) if removed else 'nothing was stored'}; API key removed.")
     return EXIT_OK
 
 
-def _setup_logging(verbose: int) -> None:
+class _SafeFormatter(logging.Formatter):
+    """Log lines carry guest ids and server text: shown, never obeyed by the terminal."""
+
+    def formatMessage(self, record: logging.LogRecord) -> str:
+        return terminal_safe(super().formatMessage(record))
+
+
+def _not_reported_by_the_command(record: logging.LogRecord) -> bool:
+    """A record about a RemoteError that is on its way to the command, which prints it as its one line."""
+    args = record.args if isinstance(record.args, tuple) else (record.args,)
+    return not any(isinstance(arg, RemoteError) for arg in args)
+
+
+def _setup_logging(verbose: int, *, errors_said_once: bool) -> None:
     level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
-    logging.basicConfig(level=level, format="kiosk: %(levelname)s: %(name)s: %(message)s", stream=sys.stderr)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_SafeFormatter("kiosk: %(levelname)s: %(name)s: %(message)s"))
+    if errors_said_once and verbose == 0:
+        # The README promises one line per error; `-v` shows where on the way it was noticed.
+        handler.addFilter(_not_reported_by_the_command)
+    logging.basicConfig(level=level, handlers=[handler])
     logging.getLogger("httpx").setLevel(max(level, logging.WARNING))
 
 
+def _api_key(args: argparse.Namespace) -> str:
+    """The API key from --api-key-file (`-`: standard input) or --api-key, else $KIOSK_API_KEY."""
+    if args.api_key_file == "-":
+        raw = getpass.getpass("API key: ") if sys.stdin.isatty() else sys.stdin.read()
+    elif args.api_key_file is not None:
+        try:
+            raw = Path(args.api_key_file).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as err:
+            raise ConfigError(f"The API key file {args.api_key_file} cannot be read: "
+                              f"{getattr(err, 'strerror', None) or err}.") from None
+    elif args.api_key is not None:
+        raw = args.api_key
+    elif API_KEY_ENV in os.environ:
+        raw = os.environ[API_KEY_ENV]
+    else:
+        raise ConfigError(f"configure needs the API key: --api-key-file FILE (or - for standard input), "
+                          f"${API_KEY_ENV}, or --api-key KEY.")
+    key = raw.strip()
+    if not key:
+        raise ConfigError("The API key is empty.")
+    if any(ch.isspace() for ch in key):
+        raise ConfigError("The API key must be one word on one line.")
+    return key
+
+
 def _configure(data_dir: Path, args: argparse.Namespace) -> int:
-    config = StationConfig(server_url=args.server, event_id=args.event_id, station=args.station,
+    server = args.server.strip()
+    config = StationConfig(server_url=server, event_id=args.event_id, station=args.station,
                            badge_field=args.badge_field, pull_interval_s=args.pull_interval,
                            ca_bundle=args.ca_bundle)
     try:
-        info = asyncio.run(configure_station(data_dir, config, args.api_key))
+        info = asyncio.run(configure_station(data_dir, config, _api_key(args)))
     except (AuthRefused, Misconfigured) as err:
-        print(f"kiosk: {err}", file=sys.stderr)
+        _error(str(err))
         return EXIT_FAILED
     except RemoteError as err:
-        print(f"kiosk: cannot reach {args.server} to check the settings: {err}", file=sys.stderr)
+        _error(f"cannot reach {server} to check the settings: {err}")
         return EXIT_FAILED
-    print(f"Station {args.station!r} configured for event {info.name or info.event_id} in {data_dir}")
+    _say(f"Station {args.station!r} configured for event {info.name or info.event_id} in {data_dir}")
     return EXIT_OK
 
 
@@ -200,24 +279,42 @@ async def _sync(station: Station, args: argparse.Namespace) -> int:
     from kiosk.services.sync_loop import SyncLoop
 
     loop = SyncLoop(sync, station.config.pull_interval_s, on_report=lambda r: _print_report(r, args.json))
-    await loop.run()
+    watcher = asyncio.ensure_future(_watch_station(station, loop.stop))
+    try:
+        await loop.run()
+    finally:
+        watcher.cancel()
+    if watcher.done() and not watcher.cancelled():
+        _error(f"the station in {station.data_dir} was wiped or configured anew: sync stopped")
+        return EXIT_USAGE
     return EXIT_OK
+
+
+async def _watch_station(station: Station, stop: Callable[[], None]) -> None:
+    """Stop the sync loop once the data dir no longer holds the station it syncs (`kiosk wipe`, a new configure):
+    it would go on uploading and pulling for a station that is gone."""
+    opened = station_identity(station.data_dir)
+    while opened is not None:
+        await asyncio.sleep(STATION_CHECK_S)
+        if station_identity(station.data_dir) != opened:
+            stop()
+            return
 
 
 def _print_report(report: SyncReport, as_json: bool) -> None:
     if as_json:
-        print(json.dumps({"ok": report.ok, "pushed": report.pushed, "applied": report.applied,
+        print(_json_line({"ok": report.ok, "pushed": report.pushed, "applied": report.applied,
                           "conflicts": report.conflicts, "dropped": report.dropped, "pulled": report.pulled,
                           "malformed": report.malformed, "full": report.full, "error": report.error,
                           "clock_offset": report.clock_offset}), flush=True)
     elif report.ok:
-        print(f"Synced: {report.applied} uploaded, {report.conflicts} conflicts, {report.dropped} dropped, "
-              f"{report.pulled} guests downloaded" + (f", {report.malformed} malformed skipped"
-                                                      if report.malformed else ""), flush=True)
+        _say(f"Synced: {report.applied} uploaded, {report.conflicts} conflicts, {report.dropped} dropped, "
+             f"{report.pulled} guests downloaded" + (f", {report.malformed} malformed skipped"
+                                                     if report.malformed else ""))
     else:
-        print(f"kiosk: sync did not complete: {report.error}", file=sys.stderr, flush=True)
+        _error(f"sync did not complete: {report.error}")
     if report.clock_offset is not None and (warning := clock_warning(report.clock_offset)):
-        print(f"kiosk: warning: {warning}", file=sys.stderr)
+        _error(f"warning: {warning}")
 
 
 def _scan(station: Station, args: argparse.Namespace) -> int:
@@ -225,12 +322,11 @@ def _scan(station: Station, args: argparse.Namespace) -> int:
     outcome = station.checkin.scan(args.code, mode)
     verdict = outcome.verdict
     if args.json:
-        print(json.dumps({"verdict": verdict.kind.value, "guest": _guest_json(verdict.guest),
+        print(_json_line({"verdict": verdict.kind.value, "guest": _guest_json(verdict.guest),
                           "queued": outcome.queued, "message": _scan_message(outcome.verdict),
-                          "change_id": outcome.change.change_id if outcome.change else None},
-                         ensure_ascii=False))
+                          "change_id": outcome.change.change_id if outcome.change else None}))
     else:
-        print(_scan_message(verdict))
+        _say(_scan_message(verdict))
     return EXIT_OK
 
 
@@ -264,10 +360,10 @@ def _status(station: Station, args: argparse.Namespace) -> int:
         "clock_offset": round(state.clock_offset, 3), "online": state.online,
     }
     if args.json:
-        print(json.dumps(status, ensure_ascii=False))
+        print(_json_line(status))
     else:
         for key, value in status.items():
-            print(f"{key:>13}: {'-' if value is None else value}")
+            _say(f"{key:>13}: {'-' if value is None else value}")
     return EXIT_OK
 
 
@@ -279,14 +375,14 @@ def _conflicts(station: Station, args: argparse.Namespace) -> int:
              "winner_checked_in": c.winner.is_inside if c.winner else None,
              "name": c.winner.display_name if c.winner else None} for c in conflicts]
     if args.json:
-        print(json.dumps(rows, ensure_ascii=False))
+        print(_json_line(rows))
     else:
         for r in rows:
             state = "inside" if r["winner_checked_in"] else "not inside"
-            print(f"{r['name'] or r['guest_id']}: this station's {r['kind']} at {r['ours']} lost to a "
-                  f"change at {r['winner_update']} ({state})")
+            _say(f"{r['name'] or r['guest_id']}: this station's {r['kind']} at {r['ours']} lost to a "
+                 f"change at {r['winner_update']} ({state})")
         if not rows:
-            print("No conflicts.")
+            _say("No conflicts.")
     if args.acknowledge:
         station.store.acknowledge_conflicts([c.change.change_id for c in conflicts])
     return EXIT_OK

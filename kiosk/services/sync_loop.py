@@ -5,10 +5,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
 import random
 from collections.abc import Callable
 
 from kiosk.services.sync import Sync, SyncReport
+from kiosk.storage.config import PULL_INTERVAL_MAX_S, PULL_INTERVAL_MIN_S
 
 log = logging.getLogger(__name__)
 
@@ -18,6 +20,13 @@ def backoff_delay(failures: int, base: float, ceiling: float, rand: Callable[[],
     all come back in the same second."""
     raw = min(ceiling, base * (2 ** max(0, failures - 1)))
     return raw * (0.75 + rand() * 0.5)
+
+
+def bounded_interval(interval: float, floor: float, ceiling: float = PULL_INTERVAL_MAX_S) -> float:
+    """The pull interval kept within [floor, ceiling] whatever a hand-edited config says (0, -5, nan, inf)."""
+    if math.isnan(interval):
+        return floor
+    return min(max(interval, floor), ceiling)
 
 
 class SyncLoop:
@@ -31,9 +40,12 @@ class SyncLoop:
         on_report: Callable[[SyncReport], None] | None = None,
         max_backoff: float = 60.0,
         rand: Callable[[], float] = random.random,
+        min_interval: float = PULL_INTERVAL_MIN_S,
     ) -> None:
         self._sync = sync
-        self.interval = interval
+        # Without a floor, an interval of 0 pulls as fast as the server answers and a dead server is
+        # retried hundreds of times a second; the first retry waits at least this long too.
+        self.interval = bounded_interval(interval, min_interval)
         self._on_report = on_report
         self._max_backoff = max_backoff
         self._rand = rand

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import math
 import os
 import tempfile
 from dataclasses import asdict, dataclass, field, fields
@@ -16,6 +17,9 @@ from kiosk.storage import secrets
 
 CONFIG_NAME = "config.json"
 MIRROR_NAME = "kiosk.sqlite3"
+# Seconds between pulls: below the minimum a station floods the server (16 requests a second at 0),
+# above the maximum the door would miss other doors' check-ins for too long.
+PULL_INTERVAL_MIN_S, PULL_INTERVAL_MAX_S = 1.0, 3600.0
 
 
 class ConfigError(Exception):
@@ -48,9 +52,33 @@ def default_data_dir() -> Path:
     return Path(platformdirs.user_data_dir("kiosk", appauthor=False))
 
 
+def check_pull_interval(value: object) -> float:
+    """The pull interval in seconds if it is sane; ConfigError with one line otherwise."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value) \
+            or not PULL_INTERVAL_MIN_S <= value <= PULL_INTERVAL_MAX_S:
+        raise ConfigError(f"The pull interval must be a number of seconds from {PULL_INTERVAL_MIN_S:g} to "
+                          f"{PULL_INTERVAL_MAX_S:g}, not {value!r}.")
+    return float(value)
+
+
+def check_data_dir(path: Path) -> None:
+    """ConfigError with one line unless `path` is, or can become, a data dir this user may write to."""
+    existing = path
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        raise ConfigError(f"The data dir {path} cannot be used: {existing} is a file, not a directory.")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise ConfigError(f"The data dir {path} cannot be used: {existing} is read-only for this user.")
+
+
 def ensure_private_dir(path: Path) -> Path:
     """Create the data dir readable by this user only (it holds guest data and a secret)."""
-    path.mkdir(parents=True, exist_ok=True)
+    check_data_dir(path)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise ConfigError(f"The data dir {path} cannot be created: {err.strerror or err}.") from None
     with contextlib.suppress(PermissionError):
         path.chmod(0o700)
     return path
@@ -76,9 +104,12 @@ def save_config(data_dir: Path, config: StationConfig, api_key: str | None = Non
     ensure_private_dir(data_dir)
     payload = asdict(config)
     payload["display_fields"] = list(config.display_fields)
-    _write_private(data_dir / CONFIG_NAME, json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
-    if api_key is not None:
-        secrets.store_api_key(data_dir, api_key, _write_private)
+    try:
+        _write_private(data_dir / CONFIG_NAME, json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
+        if api_key is not None:
+            secrets.store_api_key(data_dir, api_key, _write_private)
+    except OSError as err:
+        raise ConfigError(f"The settings cannot be saved in {data_dir}: {err.strerror or err}.") from None
 
 
 def load_config(data_dir: Path) -> StationConfig:
@@ -96,9 +127,14 @@ def load_config(data_dir: Path) -> StationConfig:
     try:
         if "display_fields" in values:
             values["display_fields"] = tuple(values["display_fields"])
-        return StationConfig(**values)
+        config = StationConfig(**values)
     except TypeError as err:
         raise ConfigError(f"The station configuration {path} is incomplete: {err}") from None
+    interval = config.pull_interval_s
+    # A hand-edited number out of range is still usable (the sync loop keeps it within bounds); text is not.
+    if isinstance(interval, bool) or not isinstance(interval, int | float):
+        raise ConfigError(f"The station configuration {path} has no number for pull_interval_s: {interval!r}.")
+    return config
 
 
 def load_api_key(data_dir: Path) -> str:
@@ -132,12 +168,29 @@ _EVENT_FILES = (CONFIG_NAME, MIRROR_NAME, MIRROR_NAME + "-wal", MIRROR_NAME + "-
 
 
 def wipe_station_files(data_dir: Path) -> list[str]:
-    """Delete the station's guest data, queue, configuration, PIN and API key; returns what was removed."""
+    """Delete the station's guest data, queue, configuration, PIN and API key; returns what was removed.
+
+    Everything that could stop the wipe is checked first, so a refused wipe (ConfigError) has removed
+    nothing and the station still works.
+    """
+    if not data_dir.exists():
+        with contextlib.suppress(OSError):
+            secrets.delete_api_key(data_dir)  # a keyring entry may outlive a data dir removed by hand
+        return []
+    check_data_dir(data_dir)
+    names = (*_EVENT_FILES, secrets.KEY_FILE, secrets.KEYRING_MARKER)
+    present = [data_dir / name for name in names if (data_dir / name).exists()]
+    for path in present:
+        if path.is_dir() and not path.is_symlink():
+            raise ConfigError(f"Nothing was wiped: {path} is a directory, not a file kiosk wrote.")
     removed = []
-    for name in _EVENT_FILES:
-        path = data_dir / name
-        if path.exists():
-            path.unlink()
-            removed.append(name)
-    secrets.delete_api_key(data_dir)
+    try:
+        for path in present:
+            if path.name in _EVENT_FILES:
+                path.unlink()
+                removed.append(path.name)
+        secrets.delete_api_key(data_dir)
+    except OSError as err:
+        done = f"; removed so far: {', '.join(removed)}" if removed else "; nothing was removed"
+        raise ConfigError(f"The wipe of {data_dir} stopped: {err.strerror or err} ({err.filename}){done}.") from None
     return removed

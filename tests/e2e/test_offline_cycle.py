@@ -167,7 +167,7 @@ def test_long_running_sync_renews_an_expired_token_silently(server: ServerProces
 
     station = tmp_path / "station"
     kiosk(station, "configure", "--server", server.url, "--event-id", EVENT_ID, "--api-key", API_KEY,
-          "--station", "Loop", "--pull-interval", "0.5")
+          "--station", "Loop", "--pull-interval", "1")
     proc = subprocess.Popen([sys.executable, "-m", "kiosk", "--data-dir", str(station), "sync", "--json"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=child_env())
     try:

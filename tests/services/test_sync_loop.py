@@ -33,7 +33,7 @@ def test_backoff_grows_is_capped_and_jittered() -> None:
 def test_kick_pushes_without_pulling_until_the_interval_is_due() -> None:
     async def scenario() -> list[bool]:
         sync = ScriptedSync([])
-        loop = SyncLoop(sync, interval=0.5)  # type: ignore[arg-type]
+        loop = SyncLoop(sync, interval=0.5, min_interval=0.1)  # type: ignore[arg-type]
         task = asyncio.create_task(loop.run())
         await asyncio.sleep(0.05)
         loop.kick()
