@@ -1,7 +1,8 @@
 """Staff PIN entry for touch screens: masked digits, an on-screen keypad, and a visible lock-out wait.
 
 `PinDialog` and `SetPinDialog` never block by themselves, so tests drive them with qtbot; `ask_pin`
-and `set_pin_dialog` are what the window calls, and run them modally.
+and `set_pin_dialog` are what the window calls, and run them modally. A dialog left alone closes after
+`PIN_IDLE_MS`, so a walked-away keypad never hides the door screen for long.
 """
 
 from __future__ import annotations
@@ -11,9 +12,10 @@ import math
 import time
 from collections.abc import Callable
 
-from PySide6.QtCore import QRegularExpression, Qt, QTimer, Signal
-from PySide6.QtGui import QRegularExpressionValidator
+from PySide6.QtCore import QEvent, QObject, QRegularExpression, Qt, QTimer, Signal
+from PySide6.QtGui import QHideEvent, QRegularExpressionValidator, QShowEvent
 from PySide6.QtWidgets import (
+    QApplication,
     QDialog,
     QGridLayout,
     QHBoxLayout,
@@ -29,12 +31,19 @@ from kiosk.services.pin import PinGuard, pin_problem
 log = logging.getLogger(__name__)
 
 MAX_PIN_LENGTH = 12
-_KEY_SIZE = 72
+# Touch-sized keys that still leave the whole dialog inside an 800x480 screen.
+_KEY_SIZE = 56
 _ERROR_STYLE = "color: #b00020;"
+PIN_IDLE_MS = 30_000
+_ACTIVITY = frozenset({QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin})
 
 
 class PinPad(QWidget):
-    """A masked digits field with a 3x4 keypad; `submitted(text)` on OK or Enter."""
+    """A masked digits field with a 3x4 keypad; `submitted(text)` on OK or Enter, once per press.
+
+    Enter reaches the field's `returnPressed` only: no button is a default button, or the dialog would
+    press it too for the same Enter and submit a second time, with the field already cleared.
+    """
 
     submitted = Signal(str)
 
@@ -58,17 +67,17 @@ class PinPad(QWidget):
         grid.addWidget(self._key("0", self._typer("0")), 3, 1)
         grid.addWidget(self._key("⌫", self.edit.backspace), 3, 2)
         self.ok_button = self._key("OK", self._submit)
-        self.ok_button.setDefault(True)
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.edit)
         layout.addLayout(grid)
-        layout.addWidget(self.ok_button)
 
     def _key(self, text: str, slot: Callable[[], object]) -> QPushButton:
         button = QPushButton(text)
         button.setMinimumSize(_KEY_SIZE, _KEY_SIZE)
         # Keys must not take focus away from the field, or the keyboard would stop typing into it.
         button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        button.setAutoDefault(False)
         button.clicked.connect(slot)
         if text.isdigit():
             self.digit_buttons[text] = button
@@ -89,6 +98,7 @@ class PinPad(QWidget):
 
     def set_locked(self, locked: bool) -> None:
         self.setEnabled(not locked)
+        self.ok_button.setEnabled(not locked)  # it sits in the dialog's bottom row, beside Cancel
         if not locked:
             self.edit.setFocus()
 
@@ -97,10 +107,14 @@ class PinPad(QWidget):
 
 
 class _PinDialogBase(QDialog):
-    def __init__(self, title: str, prompt: str, parent: QWidget | None) -> None:
+    def __init__(self, title: str, prompt: str, parent: QWidget | None, idle_ms: int = PIN_IDLE_MS) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
         self.setModal(True)
+        self._idle = QTimer(self)
+        self._idle.setSingleShot(True)
+        self._idle.setInterval(idle_ms)
+        self._idle.timeout.connect(self._idle_out)
         self.prompt = QLabel(prompt)
         self.prompt.setWordWrap(True)
         self.message = QLabel()
@@ -111,16 +125,46 @@ class _PinDialogBase(QDialog):
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.setMinimumHeight(_KEY_SIZE)
         self.cancel_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.cancel_button.setAutoDefault(False)
         self.cancel_button.clicked.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(self.prompt)
         layout.addWidget(self.message)
         layout.addWidget(self.pad)
         buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.cancel_button)
+        buttons.addWidget(self.cancel_button, 1)
+        buttons.addWidget(self.pad.ok_button, 2)
         layout.addLayout(buttons)
         self.pad.edit.setFocus()
+
+    # --- closing by itself when nobody is there
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self)
+        self._idle.start()
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self)
+        self._idle.stop()
+        super().hideEvent(event)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            event.type() in _ACTIVITY
+            and isinstance(watched, QWidget)
+            and (watched is self or self.isAncestorOf(watched))
+        ):
+            self._idle.start()
+        return False
+
+    def _idle_out(self) -> None:
+        log.info("PIN dialog closed after %d s without input", self._idle.interval() // 1000)
+        self.reject()
 
     def _say(self, text: str, *, error: bool = True) -> None:
         self.message.setStyleSheet(_ERROR_STYLE if error else "")
@@ -144,8 +188,9 @@ class PinDialog(_PinDialogBase):
         *,
         clock: Callable[[], float] = time.monotonic,
         tick_ms: int = 250,
+        idle_ms: int = PIN_IDLE_MS,
     ) -> None:
-        super().__init__("Staff PIN", "Enter the staff PIN.", parent)
+        super().__init__("Staff PIN", "Enter the staff PIN.", parent, idle_ms)
         self._guard = guard
         self._clock = clock
         self._unlock_at: float | None = None
@@ -200,8 +245,8 @@ class SetPinDialog(_PinDialogBase):
     FIRST = "Choose a new staff PIN: 4 to 12 digits."
     AGAIN = "Type the same PIN again."
 
-    def __init__(self, guard: PinGuard, parent: QWidget | None = None) -> None:
-        super().__init__("New staff PIN", self.FIRST, parent)
+    def __init__(self, guard: PinGuard, parent: QWidget | None = None, *, idle_ms: int = PIN_IDLE_MS) -> None:
+        super().__init__("New staff PIN", self.FIRST, parent, idle_ms)
         self._guard = guard
         self._first: str | None = None
 

@@ -7,7 +7,9 @@ and the Enter or Tab that ends it, never reaches any widget, whichever one has f
 
 Consequences worth knowing:
 - Single-key shortcuts without Ctrl/Alt/Meta do not fire while the filter is installed: a scan
-  containing that letter must not trigger them. Ctrl/Alt/Meta combinations pass untouched.
+  containing that letter must not trigger them. Ctrl/Alt/Meta combinations pass untouched, except a
+  Ctrl key inside a burst (a scanner's GS, Ctrl+]) or the start of a configured control-key prefix:
+  those belong to the scan, so a code is never split in two by them.
 - Auto-repeated keys (a key held down) are typing by definition and pass straight through.
 - Keys that arrive through an input method as QInputMethodEvent are not seen; a kiosk runs without one.
 """
@@ -82,6 +84,21 @@ class _KeyCopy:
             self.native_modifiers,
             self.text,
         )
+
+
+def _control_char(event: QKeyEvent) -> str | None:
+    """The ASCII control character a Ctrl+key press stands for (Ctrl+] is GS, 0x1d); None otherwise."""
+    modifiers = event.modifiers()
+    if event.isAutoRepeat() or not modifiers & Qt.KeyboardModifier.ControlModifier:
+        return None
+    if modifiers & (Qt.KeyboardModifier.AltModifier | Qt.KeyboardModifier.MetaModifier):
+        return None
+    text = event.text()
+    if len(text) == 1 and ord(text) < 0x20:
+        return text
+    key = int(event.key())
+    # X11 gives the control character as the text; other platforms give none or the plain key: derive it.
+    return chr(key - 0x40) if 0x40 <= key <= 0x5F else None
 
 
 def _address(event: QEvent) -> int:
@@ -159,6 +176,9 @@ class ScanFilter(QObject):
         key = int(event.key())
         if key in _MODIFIER_KEYS:
             return False
+        control = _control_char(event)
+        if control is not None and self._detector.takes_control(control):
+            return self._apply(self._detector.feed_char(control, _KeyCopy.of(widget, event)))
         if event.isAutoRepeat() or event.modifiers() & _COMMAND_MODIFIERS:
             # Let held keys go first so the widget sees everything in the order it was typed.
             self._apply(self._detector.end_burst())
@@ -185,6 +205,9 @@ class ScanFilter(QObject):
         return False
 
     def _would_take(self, event: QKeyEvent) -> bool:
+        control = _control_char(event)
+        if control is not None and self._detector.takes_control(control):
+            return True
         key = int(event.key())
         if key in _MODIFIER_KEYS or event.isAutoRepeat() or event.modifiers() & _COMMAND_MODIFIERS:
             return False

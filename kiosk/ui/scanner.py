@@ -8,7 +8,8 @@ is looking at, then says so in a `Decision`:
 - `consume`: swallow the key that just arrived (it is held, part of a scan, or in `release`);
 - `code`: a completed scan, with `duplicate` set when the same code came within `debounce_s`.
 
-Timing rules. Keys less than `max_key_gap_ms` apart form one burst. A burst ends with Enter/Tab, the
+Timing rules. Keys less than `max_key_gap_ms` apart form one burst; a control key (Ctrl+], GS) inside a
+burst is one of its keys (see `takes_control`). A burst ends with Enter/Tab, the
 configured suffix, the next key after a longer gap, or `idle_end_ms` of silence (noticed by `poll`).
 It is a scan when it has at least `min_length` keys, starts with the prefix (if one is set) and leaves a
 non-empty code once the prefix, suffix and control characters are stripped; otherwise it is typing.
@@ -145,6 +146,17 @@ class BurstDetector:
         if suffix and len(self._held) > 1 and self._text().endswith(suffix):
             after = replace(self._finish(now, by_suffix=True, remember_end=True), consume=True)
         return _merge(before, after)
+
+    def takes_control(self, ch: str) -> bool:
+        """Whether a control character typed now (Ctrl+] is GS) belongs to a scan rather than a shortcut.
+
+        Scanners put GS between the fields of a GS1 code and can be set up to send Ctrl-key prefixes:
+        inside a burst such a key is part of the code, and so is the first character of a configured
+        prefix. Anywhere else it is a person's shortcut and passes.
+        """
+        if self._held:
+            return self._gap_ms(self._clock()) < self._settings.max_key_gap_ms
+        return bool(self._settings.prefix) and self._settings.prefix[0] == ch
 
     def feed_terminator(self, key: str) -> Decision:
         """Enter or Tab arrived now. Consumed only when it ends a scan; else it passes after `release`."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -58,9 +59,7 @@ def test_right_pin_on_the_keypad_accepts(qtbot: QtBot, guard: PinGuard, clock: C
     assert dialog.result() == QDialog.DialogCode.Accepted
 
 
-def test_typed_pin_and_enter_accepts_and_letters_are_ignored(
-    qtbot: QtBot, guard: PinGuard, clock: Clock
-) -> None:
+def test_typed_pin_and_enter_accepts_and_letters_are_ignored(qtbot: QtBot, guard: PinGuard, clock: Clock) -> None:
     dialog = make_dialog(qtbot, guard, clock)
     QTest.keyClicks(dialog.pad.edit, "2a4b6c8")
     assert dialog.pad.text() == PIN
@@ -165,3 +164,51 @@ def test_set_pin_dialog_asks_the_current_pin_first(qtbot: QtBot, guard: PinGuard
     answer_modal(qtbot, [PIN, "9753", "9753"])
     assert set_pin_dialog(None, guard) is True
     assert guard.check("9753").ok and not guard.check(PIN).ok
+
+
+def test_enter_after_each_typed_pin_sets_it_once_each(qtbot: QtBot, tmp_path: Path, clock: Clock) -> None:
+    guard = PinGuard(tmp_path / "fresh", clock=clock)
+    dialog = SetPinDialog(guard)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    messages: list[str] = []
+    dialog.pad.submitted.connect(lambda _pin: messages.append(dialog.message.text()))
+    QTest.keyClicks(dialog.pad.edit, "1234")
+    QTest.keyClick(dialog.pad.edit, Qt.Key.Key_Return)
+    assert dialog.prompt.text() == SetPinDialog.AGAIN and messages == [""]
+    QTest.keyClicks(dialog.pad.edit, "1234")
+    with qtbot.waitSignal(dialog.accepted, timeout=2000):
+        QTest.keyClick(dialog.pad.edit, Qt.Key.Key_Enter)  # the keypad's Enter, too
+    assert guard.check("1234").ok
+
+
+def test_enter_after_a_wrong_pin_says_wrong_pin_once(qtbot: QtBot, guard: PinGuard, clock: Clock) -> None:
+    dialog = make_dialog(qtbot, guard, clock)
+    submitted: list[str] = []
+    dialog.pad.submitted.connect(submitted.append)
+    QTest.keyClicks(dialog.pad.edit, "1111")
+    QTest.keyClick(dialog.pad.edit, Qt.Key.Key_Return)
+    assert submitted == ["1111"]
+    assert dialog.message.text() == "Wrong PIN."
+
+
+def test_a_dialog_left_alone_closes_and_input_keeps_it_open(qtbot: QtBot, guard: PinGuard, clock: Clock) -> None:
+    dialog = PinDialog(guard, clock=clock, idle_ms=300)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    started = time.monotonic()
+    qtbot.wait(200)
+    QTest.keyClick(dialog.pad.edit, Qt.Key.Key_1)  # someone is there: the wait starts again
+    qtbot.wait(200)
+    assert dialog.isVisible()
+    with qtbot.waitSignal(dialog.rejected, timeout=2000):
+        pass
+    assert not dialog.isVisible() and time.monotonic() - started >= 0.45
+
+
+def test_the_dialog_fits_a_seven_inch_screen(qtbot: QtBot, guard: PinGuard, clock: Clock) -> None:
+    for dialog in (PinDialog(guard, clock=clock), SetPinDialog(guard)):
+        qtbot.addWidget(dialog)
+        hint = dialog.minimumSizeHint()
+        assert hint.width() <= 800 and hint.height() <= 440, hint  # 480 less a window frame

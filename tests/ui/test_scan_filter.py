@@ -188,9 +188,7 @@ def test_scan_does_not_fire_single_key_shortcuts_but_ctrl_shortcuts_work(
     assert fired == ["Ctrl+R"]
 
 
-def test_duplicate_scan_is_debounced(
-    desk: Desk, clock: FakeClock, make_filter: Callable[..., ScanFilter]
-) -> None:
+def test_duplicate_scan_is_debounced(desk: Desk, clock: FakeClock, make_filter: Callable[..., ScanFilter]) -> None:
     got = Recorder(make_filter(clock))
     scanner_types(desk.edit, "ABC123", clock)
     clock.advance(800)
@@ -216,9 +214,7 @@ def test_scan_without_terminator_ends_on_the_timer(
     assert desk.edit.text() == ""
 
 
-def test_settings_change_at_run_time(
-    desk: Desk, clock: FakeClock, make_filter: Callable[..., ScanFilter]
-) -> None:
+def test_settings_change_at_run_time(desk: Desk, clock: FakeClock, make_filter: Callable[..., ScanFilter]) -> None:
     scan_filter = make_filter(clock)
     got = Recorder(scan_filter)
     scan_filter.settings = ScannerSettings(suffix="#", prefix="]")
@@ -237,3 +233,39 @@ def test_remove_hands_back_held_keys_and_stops_filtering(
     assert desk.edit.text() == "x"
     scanner_types(desk.edit, "ABC", clock)
     assert desk.edit.text() == "xABC"
+
+
+def test_a_gs_control_key_inside_a_burst_belongs_to_the_scan(
+    desk: Desk, clock: FakeClock, make_filter: Callable[..., ScanFilter]
+) -> None:
+    # GS1 codes carry GS (Ctrl+]) between fields; it used to end the burst and split the code in two.
+    got = Recorder(make_filter(clock))
+    scanner_types(desk.edit, "9PA3", clock, enter=False)
+    clock.advance(SCANNER_GAP_MS)
+    QTest.keyClick(desk.edit, Qt.Key.Key_BracketRight, Qt.KeyboardModifier.ControlModifier)
+    scanner_types(desk.edit, "6W5U", clock)
+    assert got.scanned == ["9PA36W5U"]
+    assert desk.edit.text() == ""
+
+
+def test_a_control_key_prefix_is_part_of_the_scan(
+    desk: Desk, clock: FakeClock, make_filter: Callable[..., ScanFilter]
+) -> None:
+    got = Recorder(make_filter(clock, prefix="\x02"))  # the scanner is set up to send Ctrl+B first
+    QTest.keyClick(desk.edit, Qt.Key.Key_B, Qt.KeyboardModifier.ControlModifier)
+    scanner_types(desk.edit, "AB12CD", clock)
+    assert got.scanned == ["AB12CD"]
+    assert desk.edit.text() == ""
+
+
+def test_a_ctrl_shortcut_after_slow_typing_still_reaches_the_widget(
+    desk: Desk, clock: FakeClock, make_filter: Callable[..., ScanFilter]
+) -> None:
+    got = Recorder(make_filter(clock))
+    for ch in "hello":
+        clock.advance(HUMAN_GAP_MS)
+        QTest.keyClick(desk.edit, ch)  # type: ignore[call-overload]
+    clock.advance(HUMAN_GAP_MS)
+    QTest.keyClick(desk.edit, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    assert desk.edit.text() == "hello" and desk.edit.selectedText() == "hello"
+    assert got.scanned == []

@@ -296,3 +296,15 @@ def test_every_key_is_released_once_in_order_or_scanned(
     assert not det.pending
     assert released == sorted(set(released))
     assert len(released) + scanned_keys == fed
+
+
+def test_a_control_key_belongs_to_a_burst_in_progress_or_to_a_control_prefix(clock: FakeClock) -> None:
+    det = make(clock)
+    assert not det.takes_control("\x1d")  # nothing held: a person's Ctrl shortcut
+    type_keys(det, clock, "9PA3", SCANNER_GAP_MS)
+    clock.advance(SCANNER_GAP_MS)
+    assert det.takes_control("\x1d")
+    clock.advance(60)
+    assert not det.takes_control("\x1d")  # the burst is over: a shortcut again
+    assert make(clock, prefix="\x02AB").takes_control("\x02")
+    assert not make(clock, prefix="\x02AB").takes_control("\x03")
