@@ -59,11 +59,14 @@ def make_connector(config: StationConfig, api_key: str, **options: Any) -> Conne
                               verify=verify, **options)
 
 
-def open_station(data_dir: Path, **connector_options: Any) -> Station:
-    """Open a configured station; raises ConfigError with a message for staff when there is none."""
+def open_station(data_dir: Path, *, create_mirror: bool = True, **connector_options: Any) -> Station:
+    """Open a configured station; raises ConfigError with a message for staff when there is none.
+
+    Without `create_mirror` (read-only commands) a station that has no mirror yet raises NoDatabaseYet.
+    """
     config = load_config(data_dir)
     api_key = load_api_key(data_dir)
-    store = Store.open(mirror_path(data_dir), badge_field=config.badge_field)
+    store = Store.open(mirror_path(data_dir), badge_field=config.badge_field, create=create_mirror)
     connector = make_connector(config, api_key, **connector_options)
     return Station(data_dir, config, store, connector, CheckIn(store, config.station))
 

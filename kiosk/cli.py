@@ -20,14 +20,16 @@ from kiosk.domain.safe_text import json_terminal_safe, terminal_safe
 from kiosk.domain.timeutil import format_time
 from kiosk.remote.base import AuthRefused, Misconfigured, RemoteError
 from kiosk.services.sync import SyncReport, clock_warning
-from kiosk.storage import StoreError
+from kiosk.storage import StoreError, SyncState
 from kiosk.storage.config import (
     PULL_INTERVAL_MAX_S,
     PULL_INTERVAL_MIN_S,
     ConfigError,
     StationConfig,
     default_data_dir,
+    load_config,
 )
+from kiosk.storage.dbfiles import NoDatabaseYet
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 API_KEY_ENV = "KIOSK_API_KEY"
@@ -256,7 +258,11 @@ def _configure(data_dir: Path, args: argparse.Namespace) -> int:
 
 
 async def _with_station(data_dir: Path, args: argparse.Namespace) -> int:
-    station = open_station(data_dir)
+    try:
+        # status only reads: a station that has not synced or scanned yet gets no mirror file from it
+        station = open_station(data_dir, create_mirror=args.command != "status")
+    except NoDatabaseYet:
+        return _print_status(load_config(data_dir), _NOTHING_YET, SyncState(), args)
     try:
         if args.command == "sync":
             return await _sync(station, args)
@@ -348,11 +354,17 @@ def _guest_json(guest: Guest | None) -> dict[str, Any] | None:
             "deleteDateTime": format_time(guest.deleted), "parentId": guest.parent_id}
 
 
+_NOTHING_YET = dict.fromkeys(("guests", "deleted", "checked_in", "queued", "conflicts", "scans"), 0)
+
+
 def _status(station: Station, args: argparse.Namespace) -> int:
-    counts = station.store.counts()
-    state = station.store.sync_state()
+    return _print_status(station.config, station.store.counts(), station.store.sync_state(), args)
+
+
+def _print_status(config: StationConfig, counts: dict[str, int], state: SyncState,
+                  args: argparse.Namespace) -> int:
     status = {
-        "station": station.config.station, "event": station.config.event_id,
+        "station": config.station, "event": config.event_id,
         "guests": counts["guests"], "deleted": counts["deleted"], "checked_in": counts["checked_in"],
         "queued": counts["queued"], "conflicts": counts["conflicts"], "scans": counts["scans"],
         "last_sync": format_time(state.last_success), "last_attempt": format_time(state.last_attempt),

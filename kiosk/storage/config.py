@@ -14,6 +14,7 @@ from typing import Any
 import platformdirs
 
 from kiosk.storage import secrets
+from kiosk.storage.dbfiles import MARKER_SUFFIX
 
 CONFIG_NAME = "config.json"
 MIRROR_NAME = "kiosk.sqlite3"
@@ -164,7 +165,7 @@ def write_private_json(data_dir: Path, name: str, value: dict[str, Any]) -> None
 
 # Everything a station keeps about an event; `wipe_station_files` removes exactly these.
 _EVENT_FILES = (CONFIG_NAME, MIRROR_NAME, MIRROR_NAME + "-wal", MIRROR_NAME + "-shm", MIRROR_NAME + "-journal",
-                "staff-pin.json", "kiosk.log")
+                MIRROR_NAME + MARKER_SUFFIX, "staff-pin.json", "kiosk.log")
 
 
 def wipe_station_files(data_dir: Path) -> list[str]:

@@ -10,19 +10,19 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import os
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
+from urllib.parse import quote
 
 from sqlite_utils import Database
 
 from kiosk.domain.models import Change, Guest
 from kiosk.domain.timeutil import format_time, parse_time, utcnow
-from kiosk.storage import mirror, outbox
+from kiosk.storage import dbfiles, mirror, outbox
 from kiosk.storage.records import Conflict, ScanRecord, StoreError, SyncState
 from kiosk.storage.rows import badge_norm_of
 from kiosk.storage.schema import BUSY_TIMEOUT_MS, configure, migrate
@@ -43,23 +43,36 @@ class Store:
         self._conn = db.conn
 
     @classmethod
-    def open(cls, path: str | Path, *, badge_field: str = "externalId") -> Store:
-        """Open (creating if needed) and migrate the database at `path`; StoreError if unusable."""
+    def open(cls, path: str | Path, *, badge_field: str = "externalId", create: bool = True) -> Store:
+        """Open and migrate the database at `path`; StoreError if unusable.
+
+        With `create` (the default) a missing database is made; without, NoDatabaseYet says there is
+        none, and nothing is written to disk. A database that this path had and that is now missing or
+        empty is refused either way: starting empty would silently drop the station's check-ins.
+        """
         path = Path(path).expanduser()
+        had_one = dbfiles.had_database(path)
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            # Guest data is personal data: the file (and the -wal/-shm SQLite derives from it) is the
-            # owner's alone, whatever the umask.
-            os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
-            conn = sqlite3.connect(
-                path, check_same_thread=False, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000
-            )
+            exists = path.exists()
+            if had_one and not exists:
+                raise dbfiles.lost_database_error(path, "missing")
+            if not exists and not create:
+                raise dbfiles.NoDatabaseYet(f"there is no local database at {path} yet")
+            path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            conn = cls._connect(path, must_exist=had_one or not create)
         except (OSError, sqlite3.Error) as exc:
             raise StoreError(f"cannot open the local database {path}: {exc}") from exc
         try:
+            if _is_empty(conn):
+                if had_one:
+                    raise dbfiles.lost_database_error(path, "empty")
+                if not create:
+                    raise dbfiles.NoDatabaseYet(f"the local database at {path} holds nothing yet")
             configure(conn)
             db = Database(conn, execute_plugins=False)
             migrate(db)
+            if not had_one:
+                dbfiles.write_marker(path)
             store = cls(db, path, badge_field)
             store._adopt_badge_field()
         except sqlite3.DatabaseError as exc:
@@ -69,6 +82,22 @@ class Store:
             conn.close()
             raise
         return store
+
+    @staticmethod
+    def _connect(path: Path, *, must_exist: bool) -> sqlite3.Connection:
+        # Only SQLite opens the database files (see dbfiles). A new file is made 0600 by a umask around
+        # its creation, an existing one is tightened by path.
+        with dbfiles.private_creation():
+            target = f"file:{quote(str(path))}?mode=rw" if must_exist else str(path)
+            conn = sqlite3.connect(
+                target,
+                uri=must_exist,
+                check_same_thread=False,
+                isolation_level=None,
+                timeout=BUSY_TIMEOUT_MS / 1000,
+            )
+        dbfiles.tighten_modes(path)
+        return conn
 
     def close(self) -> None:
         """Close the connection; everything written is already committed. Closing twice is harmless."""
@@ -207,8 +236,7 @@ class Store:
 
     def sync_state(self) -> SyncState:
         row = self._conn.execute(
-            "SELECT cursor, last_success, last_attempt, last_error, clock_offset, online "
-            "FROM sync_state WHERE id = 1"
+            "SELECT cursor, last_success, last_attempt, last_error, clock_offset, online FROM sync_state WHERE id = 1"
         ).fetchone()
         if row is None:
             return SyncState()
@@ -261,6 +289,13 @@ class Store:
                 "UPDATE sync_state SET cursor = NULL, last_success = NULL, last_attempt = NULL, "
                 "last_error = NULL, clock_offset = 0, online = NULL WHERE id = 1"
             )
+
+
+def _is_empty(conn: sqlite3.Connection) -> bool:
+    """No schema and no version: a zero-length file, or one SQLite has only just created."""
+    if int(conn.execute("PRAGMA user_version").fetchone()[0]):
+        return False
+    return conn.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchone() is None
 
 
 def _sync_value(name: str, value: object) -> object:
