@@ -1,4 +1,4 @@
-"""The layers of DESIGN.md, ruff and mypy, checked as part of the suite so a violation fails CI."""
+"""The layers of docs/design.md, ruff and mypy, checked as part of the suite so a violation fails CI."""
 
 import shutil
 import subprocess

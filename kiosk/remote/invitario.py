@@ -1,4 +1,4 @@
-"""The connector for the Invitario check-in API v1.0 (api-docs/invitario-guest-api-v1.txt).
+"""The connector for the Invitario check-in API v1.0 (contract: docs/platforms/invitario.md).
 
 What the document says: POST /api/v1/login with eventId, apiKey and stationName answers a
 sessionToken and the event; /api/v1/guest/list/all and /api/v1/guest/list/recent (sinceDateTime)
@@ -10,7 +10,7 @@ The token expires 24 hours after its last use. Errors come as {"status": "error"
 What it leaves out, and the choices made here:
 
 - Upload. The document covers reading only. Check-ins go up through POST /api/v1/guest/update as
-  DESIGN.md describes: at most 500 {id, checkInDateTime, checkOutDateTime, clientUpdateDateTime}
+  docs/platforms/invitario.md describes: at most 500 {id, checkInDateTime, checkOutDateTime, clientUpdateDateTime}
   a request, times with offsets (sent in UTC), one {id, outcome, guest, error} result per change,
   in request order. Results of the wrong length or order, or an unknown outcome, are a
   ProtocolError; a stored guest that does not parse is dropped (guest None) with a warning, and an

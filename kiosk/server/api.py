@@ -12,7 +12,7 @@ Choices where the v1 document is silent (connectors and tests rely on them):
   missing one is not. Both lists are streamed from a consistent snapshot, in a stable order.
 - Every dateTime carries an offset and microseconds; "dateTime" is the server clock when the snapshot was
   taken (list) or when the batch was applied (update).
-- guest/update is specified in DESIGN.md ("The upload contract"); see kiosk.server.changes.
+- guest/update is specified in docs/platforms/invitario.md (the upload contract); see kiosk.server.changes.
 """
 
 from __future__ import annotations
