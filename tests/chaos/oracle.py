@@ -63,16 +63,20 @@ class Tally:
 def tally(
     reported: list[dict[str, Any]], history: Counter[Key], conflicts: dict[str, set[str]], known: dict[str, Change]
 ) -> Tally:
-    """Match every reported change with the server's history; `known` is every change any station holds."""
+    """Match every reported change with the server's history; `known` is every change any station holds.
+
+    A report without `client_update` (`kiosk scan --json` does not print it) takes the outbox's.
+    """
     result = Tally(duplicated=sum(n - 1 for n in history.values() if n > 1))
     for report in reported:
         change_id = report["change_id"]
-        key = key_of(report["guest_id"], report["client_update"])
-        applied = history.get(key, 0)
-        lost_race = change_id in conflicts.get(report["station"], set())
         if change_id not in known:
             result.lost.append(f"{report['station']} {change_id}: no longer in the station's outbox")
-        elif lost_race:
+            continue
+        key = key_of(report["guest_id"], report["client_update"] or known[change_id].client_update)
+        applied = history.get(key, 0)
+        lost_race = change_id in conflicts.get(report["station"], set())
+        if lost_race:
             result.conflicts += 1
             result.applied_then_conflict += applied == 1
         elif applied == 1:

@@ -205,3 +205,78 @@ class Station:
     def queued_reports(self) -> list[dict[str, Any]]:
         with self._lock:
             return [r for r in self.reported if r["change_id"]]
+
+
+@dataclass
+class Neighbour:
+    """Staff at a terminal beside one station: `kiosk status` and `kiosk scan` processes on its data dir.
+
+    Each is a new process that opens and closes the mirror while the station's own processes hold it
+    open, which is when a station that had lost its SQLite locks would lose its WAL. A scan it reports
+    queued counts like the door's; `client_update` is looked up in the station's outbox afterwards.
+    """
+
+    station: Station
+    codes: list[str]
+    rng: Any
+    pause: float = 1.0
+    reported: list[dict[str, Any]] = field(default_factory=list)
+    runs: dict[str, int] = field(default_factory=lambda: {"status": 0, "scan": 0, "refused": 0})
+    problems: list[str] = field(default_factory=list)
+    _stop: threading.Event = field(default_factory=threading.Event)
+    _thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(180)
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.rng.uniform(0.5, 1.5) * self.pause):
+            if self.rng.random() < 0.5:
+                self._status()
+            else:
+                self._scan(self.rng.choice(self.codes))
+
+    def _kiosk(self, *args: str) -> subprocess.CompletedProcess[str]:
+        done = subprocess.run(
+            self.station.kiosk_args(*args), capture_output=True, text=True, timeout=120, env=child_env()
+        )
+        if "Traceback" in done.stderr:
+            self.problems.append(f"{args}: {done.stderr[-1500:]}")
+        return done
+
+    def _status(self) -> None:
+        done = self._kiosk("status", "--json")
+        self.runs["status"] += 1
+        if done.returncode != 0:
+            self.problems.append(f"status exited {done.returncode}: {done.stderr.strip()}")
+
+    def _scan(self, code: str) -> None:
+        done = self._kiosk("scan", code, "--mode", "toggle", "--json")
+        self.runs["scan"] += 1
+        if done.returncode == 1 and done.stdout == "" and len(done.stderr.strip().splitlines()) == 1:
+            self.runs["refused"] += 1  # not saved (the mirror was busy too long): said so, nothing queued
+            return
+        if done.returncode != 0:
+            self.problems.append(f"scan exited {done.returncode}: {done.stderr.strip()}")
+            return
+        answer = json.loads(done.stdout.strip().splitlines()[-1])
+        guest = answer["guest"]
+        self.reported.append(
+            {
+                "station": self.station.name,
+                "code": code,
+                "verdict": answer["verdict"],
+                "guest_id": guest["id"] if guest else None,
+                "change_id": answer["change_id"],
+                "client_update": None,
+            }
+        )
+
+    def queued_reports(self) -> list[dict[str, Any]]:
+        return [r for r in self.reported if r["change_id"]]

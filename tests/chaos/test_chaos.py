@@ -2,7 +2,9 @@
 
 One reference server (a subprocess whose database survives restarts) sits behind the fault proxy. Each
 station is two real processes on its own data dir: a `kiosk sync` loop (pull interval 1 s) and a scan
-workload (tests/chaos/workload.py), both SIGKILLed at random moments and restarted. Faults come on a
+workload (tests/chaos/workload.py, two connections open like the window), both SIGKILLed at random
+moments and restarted. Beside North, staff run `kiosk status` and `kiosk scan` now and then: new
+processes that open and close its mirror while the station's own hold it open. Faults come on a
 seeded schedule, one at a time: server 500s, 429s, truncated answers, hangs, a random failure rate,
 expired sessions, proxy latency, refused connections, resets mid-answer, a black hole, and server
 restarts (graceful and SIGKILL). Then everything is switched off, restarted and synced until quiet,
@@ -28,7 +30,7 @@ from kiosk.storage.config import mirror_path
 from tests.chaos import oracle
 from tests.chaos.driver import Driver, episodes, failed_rounds, fault_timeline, kill_timeline, make_plans
 from tests.chaos.fault_proxy import FaultProxy
-from tests.chaos.stations import Processes, Station
+from tests.chaos.stations import Neighbour, Processes, Station
 from tests.e2e.procs import API_KEY, EVENT_ID, ServerProcess, kiosk
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
@@ -90,12 +92,18 @@ def test_chaos_two_stations_lose_nothing(
 
     faults = fault_timeline(rng, episodes(server, proxy, rng), duration)
     driver = Driver(procs, stations, faults, kill_timeline(rng, stations, duration), rng)
+    # Its own RNG, so that the run's timetable stays what the seed made it.
+    neighbour = Neighbour(stations[0], codes, random.Random(SEED + 1))
     epoch = time.time() + 1.0
     for station in stations:
         station.epoch = epoch
         station.start_sync()
         station.start_workload()
-    driver.run(timeout=duration + 240)
+    neighbour.start()
+    try:
+        driver.run(timeout=duration + 240)
+    finally:
+        neighbour.stop()
 
     # Faults off, everyone restarted, then sync until every queue is empty, and once more.
     proxy.pass_through()
@@ -115,8 +123,8 @@ def test_chaos_two_stations_lose_nothing(
         assert status["queued"] == 0, status
         assert last_json(checked(station.data_dir, "sync", "--once", "--json"))["ok"]
 
-    reported = [r for s in stations for r in s.queued_reports()]
-    guest_ids = {r["guest_id"] for s in stations for r in s.reported if r["guest_id"]}
+    reported = [r for s in stations for r in s.queued_reports()] + neighbour.queued_reports()
+    guest_ids = {r["guest_id"] for r in reported if r["guest_id"]}
     known: dict[str, Change] = {}
     for station in stations:
         known.update(oracle.station_changes(station.data_dir, guest_ids))
@@ -135,6 +143,10 @@ def test_chaos_two_stations_lose_nothing(
         f"applied then superseded before the answer came={result.applied_then_conflict} "
         f"changes held by stations={len(known)} history rows={sum(history.values())}"
     )
+    print(
+        f"chaos: beside {neighbour.station.name}: status={neighbour.runs['status']} scan={neighbour.runs['scan']} "
+        f"queued={len(neighbour.queued_reports())} refused={neighbour.runs['refused']}"
+    )
     failures = failed_rounds(procs.logs)
     print(f"chaos: failed sync rounds: {dict(failures)}")
 
@@ -143,6 +155,8 @@ def test_chaos_two_stations_lose_nothing(
     assert result.phantoms == []
     assert result.conflicts > 0, "the stations never raced: the test did not test conflicts"
     assert scans == SCANS - SCANS % 2
+    assert neighbour.problems == []
+    assert neighbour.runs["status"] > 0 and neighbour.queued_reports(), "nothing ran beside the station"
     # Last writer wins: the server and both mirrors hold, per guest, the change with the latest time.
     expected = oracle.expected_states(known)
     for station in stations:

@@ -1,9 +1,10 @@
 """A station's door, scripted: scans a planned list of codes with CheckIn.scan, one JSON line per scan.
 
 Run as a separate process (`python tests/chaos/workload.py ...`) so a test can SIGKILL it at any
-instant. Each line is printed (and flushed) only after the scan's commit, so a line means "the door
-showed this verdict": a change it names must survive whatever happens next. A scan killed between
-its commit and its line is simply not reported; its change still goes up like any other.
+instant. Like the window, it keeps two connections to the mirror open. Each line is printed (and
+flushed) only after the scan's commit, so a line means "the door showed this verdict": a change it
+names must survive whatever happens next. A scan killed between its commit and its line is simply
+not reported; its change still goes up like any other.
 """
 
 from __future__ import annotations
@@ -30,6 +31,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     plan = json.loads(args.plan.read_text())
     station = open_station(args.data_dir)
+    # Held open as the window holds its sync thread's Store: a second connection in the same process
+    # must not cost the first its SQLite locks while `kiosk` processes beside it open and close the mirror.
+    second = station.open_store()
     try:
         for index in range(args.start, len(plan)):
             if args.interval > 0:
@@ -52,6 +56,7 @@ def main(argv: list[str] | None = None) -> int:
             sys.stdout.write(json.dumps(line) + "\n")
             sys.stdout.flush()
     finally:
+        second.close()
         asyncio.run(station.aclose())
     return 0
 
