@@ -1,9 +1,13 @@
 """Byte-level help for streaming JSON: where a value ends (across pieces, within limits), and decoding it.
 
 Finding spans is done with regular expressions that skip plain text and whole strings in C; what is
-kept is decoded by orjson, which checks every byte of it. The standard parser steps in only for what
-orjson reads differently from the yajl parser the kiosk used before: an escaped lone surrogate (read
-as "?"), and integers beyond 64 bits, which orjson would quietly turn into floats (refused).
+kept is decoded by orjson, which checks every byte of it. The patterns use plain greedy quantifiers
+only: possessive ones (`*+`, new in 3.11) read an unterminated string at the end of a buffer as complete
+on Debian 12's Python 3.11.2, so a body split across pieces was refused. Every class below is disjoint
+from what follows it, so greedy matching ends where a possessive one would and never backtracks far.
+The standard parser steps in only where orjson reads differently from a strict reading: an escaped
+lone surrogate (read as "?"), and integers beyond 64 bits, which orjson would quietly turn into floats
+(refused).
 """
 
 from __future__ import annotations
@@ -14,16 +18,16 @@ from typing import Any
 
 import orjson
 
-WS = rb"[ \t\r\n]*+"
+WS = rb"[ \t\r\n]*"
 # Plain text and whole strings, written as an unrolled loop: about twice as fast as an alternation.
-_PLAIN = rb'[^"\[\]{}]*+'
-_FLAT = _PLAIN + rb'(?:"[^"\\]*+(?:\\.[^"\\]*+)*+"' + _PLAIN + rb")*+"
+_PLAIN = rb'[^"\[\]{}]*'
+_FLAT = _PLAIN + rb'(?:"[^"\\]*(?:\\.[^"\\]*)*"' + _PLAIN + rb")*"
 
 SKIP = re.compile(_FLAT, re.S)
-IN_STRING = re.compile(rb'[^"\\]*+(?:\\.[^"\\]*+)*+', re.S)
+IN_STRING = re.compile(rb'[^"\\]*(?:\\.[^"\\]*)*', re.S)
 SPACE = re.compile(WS)
-SCALAR = re.compile(rb"[-+.\w]++")
-_LEADING_ID = re.compile(rb"\{" + WS + rb'"id"' + WS + rb":" + WS + rb'("(?:[^"\\]++|\\.){0,400}")', re.S)
+SCALAR = re.compile(rb"[-+.\w]+")
+_LEADING_ID = re.compile(rb"\{" + WS + rb'"id"' + WS + rb":" + WS + rb'("(?:[^"\\]|\\.){0,400}")', re.S)
 QUOTE, OPEN = 0x22, (0x5B, 0x7B)
 # Integer digit runs this long may not fit 64 bits; translate + find spots them many times faster
 # than a regular expression would.
@@ -45,7 +49,7 @@ def nested(depth: int) -> bytes:
     left to the decoder)."""
     inner = _FLAT
     for _ in range(depth):
-        inner = _FLAT + rb"(?:[\[{]" + inner + rb"[\]}]" + _FLAT + rb")*+"
+        inner = _FLAT + rb"(?:[\[{]" + inner + rb"[\]}]" + _FLAT + rb")*"
     return inner
 
 
