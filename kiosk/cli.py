@@ -18,7 +18,7 @@ from kiosk.app import Station, configure_station, open_station, station_identity
 from kiosk.domain import Guest, Mode
 from kiosk.domain.safe_text import json_terminal_safe, terminal_safe
 from kiosk.domain.timeutil import format_time
-from kiosk.remote.base import AuthRefused, Misconfigured, RemoteError
+from kiosk.remote.base import AuthRefused, Misconfigured, ProtocolError, RemoteError
 from kiosk.services.sync import SyncReport, clock_warning
 from kiosk.storage import StoreError, SyncState
 from kiosk.storage.config import (
@@ -247,7 +247,7 @@ def _configure(data_dir: Path, args: argparse.Namespace) -> int:
                            ca_bundle=args.ca_bundle)
     try:
         info = asyncio.run(configure_station(data_dir, config, _api_key(args)))
-    except (AuthRefused, Misconfigured) as err:
+    except (AuthRefused, Misconfigured, ProtocolError) as err:  # it answered, but not yes
         _error(str(err))
         return EXIT_FAILED
     except RemoteError as err:
