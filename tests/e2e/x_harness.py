@@ -42,7 +42,12 @@ def main(argv: list[str]) -> int:
         dialog = SetPinDialog(guard) if mode == "set-pin" else PinDialog(guard)
         # Connected after the dialog's own slot: the message is the one the submit left on screen.
         dialog.pad.submitted.connect(lambda _pin: say("MESSAGE", dialog.message.text()))
-        dialog.finished.connect(lambda result: (say("FINISHED", result), app.quit()))
+
+        def finished(result: int) -> None:
+            say("FINISHED", result)
+            app.quit()
+
+        dialog.finished.connect(finished)
         widget = dialog
     else:
         print(f"unknown mode {mode!r}", file=sys.stderr)
