@@ -28,8 +28,8 @@ What it leaves out, and the choices made here:
   self-signed server is trusted by giving its CA file (`verify` as a path).
 - sinceDateTime is `since.isoformat()`, where `since` is the previous response's dateTime (the
   cursor is the server's clock, never the station's).
-- Lists are streamed: ijson's C parser (yajl) reads the body in pieces of at most 64 KiB as they
-  arrive and builds each guest record (invitario_stream), and pages of `page_size` records are handed
+- Lists are streamed: a byte-level splitter (json_spans) finds each guest record in pieces of at
+  most 64 KiB as they arrive, orjson parses each record, and pages of `page_size` records are handed
   out while the rest is still arriving. dateTime may come before or after "guests", so the final
   page (last=True, server_time, expected_count) waits for the document's end. A document that is not
   an object, lacks status "success", a "guests" list or a dateTime with offset, or has bytes after

@@ -112,7 +112,7 @@ def test_big_pieces_are_fed_to_the_json_parser_in_small_chunks(monkeypatch):
         def close(self) -> None:
             original.close()
 
-    parser._coro = Spy()
+    parser._coro = Spy()  # type: ignore[assignment]
     body = json.dumps({"status": "success", "dateTime": SERVER_TIME, "guests": [{"id": "x" * 100}] * 3000})
     parser.feed(body.encode())
     parser.finish()
