@@ -13,18 +13,27 @@ MAX_CODE_LENGTH = 128
 
 def normalise_code(raw: object) -> str:
     """Trim, drop control and format characters and an AIM prefix, fold case. '' means "no code"."""
-    if not isinstance(raw, str):
-        return ""
-    text = unicodedata.normalize("NFKC", raw[: MAX_CODE_LENGTH * 4])
-    # Category C* is control, format (zero-width), surrogate, private-use and unassigned; Z* other than
-    # a plain space is line/paragraph separators and odd spaces that no printed code contains.
-    text = "".join(ch for ch in text if ch == " " or unicodedata.category(ch)[0] not in "CZ")
+    text = _printable(raw)
     # Fold case before removing the AIM prefix: folding can turn "]ß" into "]ss", which would look like
     # a prefix on a second pass; this order keeps normalisation idempotent.
     text = _AIM_PREFIX.sub("", text.strip().casefold(), count=1).strip()
     if len(text) > MAX_CODE_LENGTH:
         return ""
     return text
+
+
+def readable_code(raw: object) -> str:
+    """The scanned code as printed on the badge, for the screen: cleaned like `normalise_code`, case kept."""
+    return _AIM_PREFIX.sub("", _printable(raw).strip(), count=1).strip()[:MAX_CODE_LENGTH]
+
+
+def _printable(raw: object) -> str:
+    if not isinstance(raw, str):
+        return ""
+    text = unicodedata.normalize("NFKC", raw[: MAX_CODE_LENGTH * 4])
+    # Category C* is control, format (zero-width), surrogate, private-use and unassigned; Z* other than
+    # a plain space is line/paragraph separators and odd spaces that no printed code contains.
+    return "".join(ch for ch in text if ch == " " or unicodedata.category(ch)[0] not in "CZ")
 
 
 def is_plausible_code(code: str) -> bool:

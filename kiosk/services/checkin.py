@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from kiosk.domain import Change, Guest, Mode, Verdict, VerdictKind, decide, normalise_code
-from kiosk.domain.codes import is_plausible_code
+from kiosk.domain.codes import is_plausible_code, readable_code
 from kiosk.domain.models import ChangeKind
 from kiosk.domain.timeutil import corrected, utcnow
 from kiosk.storage import ScanRecord, Store
@@ -29,6 +29,8 @@ class ScanOutcome:
     verdict: Verdict
     change: Change | None
     companions: list[Guest] = field(default_factory=list)
+    # The code as scanned (case kept, control characters dropped), for the screen; `code` is the lookup key.
+    scanned: str = ""
 
     @property
     def queued(self) -> bool:
@@ -64,7 +66,7 @@ class CheckIn:
         """Decide one scanned code; the change and the scan log row are committed before this returns."""
         code = normalise_code(raw_code)
         guest = self._store.find_guest(code) if is_plausible_code(code) else None
-        return self._decide_and_record(code, guest, mode)
+        return self._decide_and_record(code, guest, mode, scanned=readable_code(raw_code))
 
     def act_on_guest(self, guest_id: str, mode: Mode) -> ScanOutcome:
         """A manual check-in or check-out picked from a search result or a companion prompt."""
@@ -103,7 +105,7 @@ class CheckIn:
         self._notify()
         return ScanOutcome(f"undo:{guest.id}", verdict, change)
 
-    def _decide_and_record(self, code: str, guest: Guest | None, mode: Mode) -> ScanOutcome:
+    def _decide_and_record(self, code: str, guest: Guest | None, mode: Mode, scanned: str = "") -> ScanOutcome:
         now = self._now()
         history = self._store.local_changes_for(guest.id) if guest is not None else []
         verdict = decide(guest, history, mode, now)
@@ -124,7 +126,7 @@ class CheckIn:
         if verdict.kind is VerdictKind.ADMITTED and guest is not None:
             companions = [c for c in self._store.companions_of(guest)
                           if not c.is_inside and c.registration_state != "deregistered"]
-        return ScanOutcome(code, verdict, change, companions)
+        return ScanOutcome(code, verdict, change, companions, scanned)
 
     def _now(self) -> datetime:
         return corrected(self._clock(), self._store.sync_state().clock_offset)

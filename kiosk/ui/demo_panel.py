@@ -7,8 +7,8 @@ import logging
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QPainter, QPixmap
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QColor, QPainter, QPixmap, QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -25,6 +25,10 @@ if TYPE_CHECKING:
     from kiosk.ui.qt_app import DemoHooks
 
 log = logging.getLogger(__name__)
+
+MODULE_PX = 2  # bar width at full size; cards shrink to 1 px bars on a narrow screen
+CARD_PADDING_PX = 16  # the card's padding and border around the barcode (see PANEL_STYLE)
+CARDS_MARGIN_PX = 40  # the panel's margins and the spacing between cards
 
 PANEL_STYLE = """
 #DemoPanel { background: #2b3a4e; border-radius: 12px; }
@@ -43,7 +47,14 @@ def barcode_modules(code: str) -> str:
     return "".join(barcode.get_barcode_class("code128")(code).build())
 
 
-def barcode_pixmap(code: str, module_px: int = 2, height: int = 64) -> QPixmap | None:
+def _module_count(code: str) -> int:
+    try:
+        return len(barcode_modules(code))
+    except Exception:  # no barcode for it: the card shows the text only
+        return 0
+
+
+def barcode_pixmap(code: str, module_px: int = MODULE_PX, height: int = 64) -> QPixmap | None:
     """Draws the bars directly: crisp at any size, with no SVG viewBox or image library involved."""
     try:
         modules = barcode_modules(code)
@@ -64,8 +75,7 @@ def barcode_pixmap(code: str, module_px: int = 2, height: int = 64) -> QPixmap |
 class DemoPanel(QFrame):
     """Tap a card (or type a code and press Enter) to scan; the switch takes the demo server away."""
 
-    def __init__(self, codes: Sequence[str], scan: Callable[[str], object], parent: QWidget | None = None
-                 ) -> None:
+    def __init__(self, codes: Sequence[str], scan: Callable[[str], object], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("DemoPanel")
         self.setStyleSheet(PANEL_STYLE)
@@ -73,17 +83,18 @@ class DemoPanel(QFrame):
         layout = QVBoxLayout(self)
         title = QLabel("Demo: scan one of these codes, tap a card, or type a code and press Enter")
         title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        title.setWordWrap(True)
         layout.addWidget(title)
         cards = QHBoxLayout()
         self.cards: list[QToolButton] = []
+        self._module_px = 0
+        self._modules = {code: _module_count(code) for code in codes}
         for code in codes:
             card = QToolButton()
             card.setText(code)
             card.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextUnderIcon)
-            picture = barcode_pixmap(code)
-            if picture is not None:
-                card.setIcon(picture)
-                card.setIconSize(picture.size())
+            # Its own minimum (1 px bars), so that three cards never make the panel wider than the screen.
+            card.setMinimumWidth(self._card_width(code, 1))
             card.setToolTip(f"Scan {code}")
             card.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             card.clicked.connect(lambda _=False, c=code: self._scan(c))
@@ -101,6 +112,36 @@ class DemoPanel(QFrame):
         row.addWidget(self.server_state, 1)
         row.addWidget(self.switch)
         layout.addLayout(row)
+        self._draw_cards(MODULE_PX)
+
+    def _card_width(self, code: str, module_px: int) -> int:
+        modules = self._modules.get(code) or 0
+        return (modules + 20) * module_px + CARD_PADDING_PX  # bars plus the 10-module quiet zones
+
+    def _draw_cards(self, module_px: int) -> None:
+        if module_px == self._module_px:
+            return
+        self._module_px = module_px
+        for card in self.cards:
+            picture = barcode_pixmap(card.text(), module_px)
+            if picture is not None:
+                card.setIcon(picture)
+                card.setIconSize(picture.size())
+
+    def sizeHint(self) -> QSize:
+        # Always what full-size cards need, whatever the cards are drawn at now: a panel laid out
+        # narrow once must still get its full width back when the window grows.
+        hint = super().sizeHint()
+        return QSize(max(hint.width(), self._cards_width(MODULE_PX)), hint.height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        # The widest bars that let the cards fit side by side (sizeHint asks for exactly MODULE_PX's room).
+        fits = [px for px in range(MODULE_PX, 0, -1) if self._cards_width(px) <= self.width()]
+        self._draw_cards(fits[0] if fits else 1)
+
+    def _cards_width(self, module_px: int) -> int:
+        return sum(self._card_width(card.text(), module_px) for card in self.cards) + CARDS_MARGIN_PX
 
     def _typed(self) -> None:
         text = self.entry.text().strip()

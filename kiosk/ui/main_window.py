@@ -1,14 +1,19 @@
-"""The kiosk window: ready and verdict pages, staff tools behind the PIN, full-screen kiosk mode."""
+"""The kiosk window: ready and verdict pages, staff tools behind the PIN, full-screen kiosk mode.
+
+It fits every screen from a 7-inch 800x480 kiosk up: no page, status item or name may raise the
+window's minimum size above `SMALLEST_SCREEN`, or the Staff button would end up off screen.
+"""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
+    QDialog,
     QHBoxLayout,
     QLabel,
     QMainWindow,
@@ -27,6 +32,7 @@ from kiosk.ui import pin_dialog
 from kiosk.ui.controller import StationController
 from kiosk.ui.scan_filter import ScanFilter
 from kiosk.ui.sounds import Sounds
+from kiosk.ui.staff_format import usable_labels
 from kiosk.ui.staff_lock import StaffIdleLock
 from kiosk.ui.staff_panel import StaffPanel
 from kiosk.ui.status_bar import StatusBar
@@ -37,15 +43,31 @@ log = logging.getLogger(__name__)
 AskPin = Callable[[QWidget, PinGuard], bool]
 TOOL_STYLE = "QPushButton { font-size: 15pt; padding: 8px 16px; }"
 STAFF_BUTTON_STYLE = (
-    "QPushButton { background: #2b3a4e; color: #ffffff; font-size: 15pt; padding: 4px 22px; border: none; }"
+    "QPushButton { background: #2b3a4e; color: #ffffff; font-size: 15pt; padding: 4px 18px; border: none; }"
     "QPushButton:pressed { background: #44597a; }"
 )
+SEARCH_BUTTON_STYLE = STAFF_BUTTON_STYLE.replace("#2b3a4e", "#1f5f8b").replace("#44597a", "#2f7fb5")
+SMALLEST_SCREEN = QSize(800, 480)  # a 7-inch kiosk panel
+PREFERRED_SIZE = QSize(1280, 800)
+# The most a page may ask for: the smallest screen less the status bar and the download progress row.
+PAGE_MAX_MINIMUM = QSize(SMALLEST_SCREEN.width(), SMALLEST_SCREEN.height() - 110)
 
 
 def _lock_after_ms(seconds: object) -> int | None:
     if not isinstance(seconds, int | float) or isinstance(seconds, bool) or not 0 < seconds < 86_400:
         return None  # 0 (or nonsense in a hand-edited config) keeps the staff area open until closed
     return int(seconds * 1000)
+
+
+class PageStack(QStackedWidget):
+    """The window's pages; whatever a page asks for, the stack never asks for more than the smallest screen.
+
+    A page that cannot fit (a long name at a large font, a demo panel) is squeezed instead: the door
+    keeps its Staff button on screen, which matters more than any one line of text.
+    """
+
+    def minimumSizeHint(self) -> QSize:
+        return super().minimumSizeHint().boundedTo(PAGE_MAX_MINIMUM)
 
 
 class MainWindow(QMainWindow):
@@ -77,19 +99,10 @@ class MainWindow(QMainWindow):
             sounds=sounds,
             check_in_companion=lambda guest_id: controller.act_on_guest(guest_id, "check-in", emit=False),
         )
-        self.staff_page = QWidget()
-        self.staff_tools = QHBoxLayout()
-        self._exit_tools = QHBoxLayout()
         self.staff_panel = self._make_staff_panel()
-        staff_layout = QVBoxLayout(self.staff_page)
-        tool_row = QHBoxLayout()
-        tool_row.addLayout(self.staff_tools)
-        tool_row.addStretch(1)
-        tool_row.addLayout(self._exit_tools)
-        staff_layout.addLayout(tool_row)
-        staff_layout.addWidget(self.staff_panel, 1)
+        self.staff_page: QWidget = self.staff_panel
         self._add_standard_tools()
-        self.pages = QStackedWidget()
+        self.pages = PageStack()
         for page in (self.ready, self.verdict, self.staff_page):
             self.pages.addWidget(page)
         lock_ms = _lock_after_ms(config.staff_lock_s)
@@ -119,10 +132,22 @@ class MainWindow(QMainWindow):
         self.staff_button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Expanding)
         self.staff_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.staff_button.clicked.connect(self.open_staff)
+        # Door volunteers find a guest by name without the supervisor's PIN (`volunteer_search: false`
+        # in the config's extra settings hides it, e.g. on an unattended self-service kiosk).
+        self.search_button = QPushButton("Search guest")
+        self.search_button.setToolTip("Find a guest by name and check them in by hand")
+        self.search_button.setStyleSheet(SEARCH_BUTTON_STYLE)
+        self.search_button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Expanding)
+        self.search_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.search_button.clicked.connect(self.open_search)
+        extra = config.extra if isinstance(config.extra, dict) else {}
+        if extra.get("volunteer_search", True) is False:
+            self.search_button.hide()  # only hide it here: showing a widget without a parent opens a window
         bottom = QHBoxLayout()
         bottom.setContentsMargins(0, 0, 0, 0)
         bottom.setSpacing(0)
         bottom.addWidget(self.status_bar, 1)
+        bottom.addWidget(self.search_button)
         bottom.addWidget(self.staff_button)
         central = QWidget()
         layout = QVBoxLayout(central)
@@ -132,7 +157,7 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.progress_row)
         layout.addLayout(bottom)
         self.setCentralWidget(central)
-        self.resize(1280, 800)
+        self.resize(self._first_size())
         QShortcut(QKeySequence(Qt.Key.Key_F2), self, self.open_staff)
         QShortcut(QKeySequence(Qt.Key.Key_F11), self, self.toggle_full_screen)
         self.verdict.finished.connect(self._verdict_done)
@@ -156,7 +181,14 @@ class MainWindow(QMainWindow):
         self.pages.setCurrentWidget(self.ready)
         self.setFocus()
 
+    def _first_size(self) -> QSize:
+        screen = self.screen()
+        if screen is None:
+            return PREFERRED_SIZE
+        return PREFERRED_SIZE.boundedTo(screen.availableGeometry().size())
+
     def show_outcome(self, outcome: ScanOutcome) -> None:
+        self._dismiss_dialogs()
         self._remember_return_page()
         self.verdict.show_outcome(outcome)
         self.pages.setCurrentWidget(self.verdict)
@@ -164,6 +196,7 @@ class MainWindow(QMainWindow):
 
     def show_not_saved(self, _reason: str) -> None:
         """A scan that could not be written: the guest must not walk on thinking it counted."""
+        self._dismiss_dialogs()
         self._remember_return_page()
         self.verdict.show_failure(
             "Not saved: please scan again",
@@ -171,6 +204,13 @@ class MainWindow(QMainWindow):
         )
         self.pages.setCurrentWidget(self.verdict)
         self.verdict.setFocus()
+
+    def _dismiss_dialogs(self) -> None:
+        # A guest's verdict goes in front of whatever staff left open (a PIN keypad, a question):
+        # the dialog is cancelled, and staff start it again when they come back.
+        for dialog in self.findChildren(QDialog):
+            if dialog.isVisible():
+                dialog.reject()
 
     def _remember_return_page(self) -> None:
         if self.current_page() is self.staff_page:
@@ -204,7 +244,8 @@ class MainWindow(QMainWindow):
 
     def _make_staff_panel(self) -> StaffPanel:
         c = self.controller
-        panel = StaffPanel(c.desk, c.checkin, lambda: c.mode)
+        labels = usable_labels((c.station.config.extra or {}).get("field_labels"))
+        panel = StaffPanel(c.desk, c.checkin, lambda: c.mode, field_labels=labels)
         panel.outcome_made.connect(self._staff_outcome)
         panel.mode_change_requested.connect(c.set_mode)
         panel.close_requested.connect(self.show_ready)
@@ -220,12 +261,12 @@ class MainWindow(QMainWindow):
         self.add_staff_tool("Full screen on/off", self.toggle_full_screen)
         if self.pin_guard is not None:
             self.add_staff_tool("Set staff PIN…", self.set_pin)
-        self._exit_tools.addWidget(self._tool_button("Exit kiosk", self.close))
+        self.staff_panel.set_exit_tool(self._tool_button("Exit kiosk", self.close))
 
     def add_staff_tool(self, text: str, action: Callable[[], object]) -> QPushButton:
-        """A button in the staff area's tool row (the demo adds its server switch here)."""
+        """A button among the staff area's station tools (the demo adds its server switch here)."""
         button = self._tool_button(text, action)
-        self.staff_tools.addWidget(button)
+        self.staff_panel.add_station_tool(button)
         return button
 
     def _tool_button(self, text: str, action: Callable[[], object]) -> QPushButton:
@@ -235,15 +276,29 @@ class MainWindow(QMainWindow):
         return button
 
     def open_staff(self) -> bool:
-        if self.current_page() is self.staff_page:
+        """The whole staff area, behind the PIN; from the volunteer search too (it asks the PIN then)."""
+        if self.current_page() is self.staff_page and not self.staff_panel.volunteer:
             return True
         if not self.authorised():
             return False
-        self.verdict.stop()
-        self._return_page = None
-        self.staff_panel.refresh()
-        self.pages.setCurrentWidget(self.staff_page)
+        self.staff_panel.set_volunteer(False)
+        self._show_staff_page()
         return True
+
+    def open_search(self) -> None:
+        """The guest search for door volunteers: no PIN, and nothing in it but search and check-in."""
+        if self.current_page() is not self.staff_page:
+            self.staff_panel.set_volunteer(True)
+        self._show_staff_page()
+
+    def _show_staff_page(self) -> None:
+        if self.current_page() is not self.staff_page:
+            self.verdict.stop()
+            self._return_page = None
+            self.staff_panel.refresh()
+            self.pages.setCurrentWidget(self.staff_page)
+        # Focused at once, so the first letters typed are not lost.
+        self.staff_panel.focus_search()
 
     def lock_staff(self) -> None:
         """Leave the staff area and clear it, so the next person starts from the PIN and an empty search."""

@@ -32,7 +32,7 @@ log = logging.getLogger(__name__)
 
 MAX_PIN_LENGTH = 12
 # Touch-sized keys that still leave the whole dialog inside an 800x480 screen.
-_KEY_SIZE = 56
+_KEY_SIZE = 52
 _ERROR_STYLE = "color: #b00020;"
 PIN_IDLE_MS = 30_000
 _ACTIVITY = frozenset({QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin})
@@ -111,6 +111,9 @@ class _PinDialogBase(QDialog):
         super().__init__(parent)
         self.setWindowTitle(title)
         self.setModal(True)
+        font = self.font()
+        font.setPointSizeF(max(font.pointSizeF(), 9.0) * 1.4)  # read and tapped at arm's length
+        self.setFont(font)
         self._idle = QTimer(self)
         self._idle.setSingleShot(True)
         self._idle.setInterval(idle_ms)

@@ -21,7 +21,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 SOUND_DIR = Path(__file__).resolve().parents[1] / "resources"
-SOUND_FOR_COLOUR = {"green": "success", "amber": "warning", "red": "error"}
+# A check-out is a success of its own (the screen, not the sound, tells it from a check-in); an undo is
+# a staff act worth a second look.
+SOUND_FOR_COLOUR = {"green": "success", "blue": "success", "undo": "warning", "amber": "warning", "red": "error"}
 
 
 @contextmanager
@@ -45,8 +47,7 @@ def _quiet_audio_probe() -> Iterator[None]:
 class Sounds(QObject):
     """Plays `success`, `warning` or `error`; `available` is False when nothing can be heard."""
 
-    def __init__(self, enabled: bool | None = None, sound_dir: Path = SOUND_DIR,
-                 parent: QObject | None = None) -> None:
+    def __init__(self, enabled: bool | None = None, sound_dir: Path = SOUND_DIR, parent: QObject | None = None) -> None:
         super().__init__(parent)
         if enabled is None:
             enabled = os.environ.get("KIOSK_SOUND", "on").lower() not in ("0", "off", "no", "false")
@@ -67,7 +68,7 @@ class Sounds(QObject):
                 if not QMediaDevices.audioOutputs():
                     log.info("no audio output device: verdict sounds are off")
                     return
-                for name in SOUND_FOR_COLOUR.values():
+                for name in sorted(set(SOUND_FOR_COLOUR.values())):
                     path = sound_dir / f"{name}.wav"
                     if not path.is_file():
                         log.warning("sound file %s is missing; that verdict stays silent", path)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
@@ -61,8 +63,9 @@ class GuestDetail(QScrollArea):
 
     companion_check_in = Signal(str)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, field_labels: Mapping[str, str] | None = None) -> None:
         super().__init__(parent)
+        self._field_labels = dict(field_labels or {})
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
         body = QWidget()
@@ -106,7 +109,7 @@ class GuestDetail(QScrollArea):
         valid = bool(colour) and QColor.isValidColorName(str(colour))
         bar = f"border-left: 10px solid {colour}; padding-left: 8px;" if valid else ""
         self.name_label.setStyleSheet(bar)
-        for label, text in detail_rows(guest):
+        for label, text in detail_rows(guest, labels=self._field_labels):
             self._form.addRow(f"{label}:", plain_label(text))
         companions = companions or []
         self._companions_title.setVisible(bool(companions))

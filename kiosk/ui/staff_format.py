@@ -17,8 +17,33 @@ DELETED = "deleted"
 
 _CUSTOM_FIELD = re.compile(r"^customField(\d+)$")
 # Fields the detail view shows under their own label, in this order; custom fields follow.
-_NAMED_FIELDS = (("company", "Company"), ("position", "Position"), ("email", "Email"),
-                 ("externalId", "Badge number"), ("notes", "Notes"))
+_NAMED_FIELDS = (
+    ("company", "Company"),
+    ("position", "Position"),
+    ("email", "Email"),
+    ("externalId", "Badge number"),
+    ("notes", "Notes"),
+)
+# The rest of the v1 guest object's documented fields: the name is the heading, the address and phones
+# are not door business. Any field outside this list came with its own name (a CSV column such as
+# "Dietary needs") and is shown under it.
+_NOT_SHOWN = frozenset(
+    {
+        "salutation",
+        "firstName",
+        "lastName",
+        "titlePrefix",
+        "titleSuffix",
+        "street",
+        "houseNumber",
+        "postalCode",
+        "city",
+        "country",
+        "phone",
+        "mobilePhone",
+        "fax",
+    }
+)
 
 
 def guest_state(guest: Guest) -> str:
@@ -62,8 +87,15 @@ def field_text(value: object) -> str:
     return str(value).strip()
 
 
-def detail_rows(guest: Guest, now: datetime | None = None) -> list[tuple[str, str]]:
-    """Label/text pairs for the guest detail, empty values left out."""
+def detail_rows(
+    guest: Guest, now: datetime | None = None, labels: Mapping[str, str] | None = None
+) -> list[tuple[str, str]]:
+    """Label/text pairs for the guest detail, empty values left out.
+
+    `labels` names fields the way the event does ({"customField1": "Ticket type"}, the station config's
+    `field_labels`): the v1 guest API numbers its custom fields but does not say what they mean.
+    """
+    labels = labels or {}
     registration = {"registered": "Registered", "deregistered": "Deregistered"}
     rows = [
         ("State", guest_state(guest).capitalize()),
@@ -74,19 +106,41 @@ def detail_rows(guest: Guest, now: datetime | None = None) -> list[tuple[str, st
     ]
     if guest.deleted is not None:
         rows.append(("Removed from list", local_time(guest.deleted, now)))
-    rows += [(label, field_text(guest.fields.get(key))) for key, label in _NAMED_FIELDS]
-    rows += custom_fields(guest.fields)
+    rows += [(labels.get(key) or label, field_text(guest.fields.get(key))) for key, label in _NAMED_FIELDS]
+    rows += custom_fields(guest.fields, labels)
+    rows += own_fields(guest.fields, labels)
     return [(label, text) for label, text in rows if text]
 
 
-def custom_fields(fields: Mapping[str, object]) -> list[tuple[str, str]]:
-    """customField1, customField2, customField13 ... in number order, not text order."""
+def custom_fields(fields: Mapping[str, object], labels: Mapping[str, str] | None = None) -> list[tuple[str, str]]:
+    """customField1, customField2, customField13 ... in number order, not text order, under their labels."""
     found = []
     for key, value in fields.items():
         match = _CUSTOM_FIELD.match(str(key))
         if match:
-            found.append((int(match.group(1)), f"Custom field {match.group(1)}", field_text(value)))
+            label = (labels or {}).get(str(key)) or f"Custom field {match.group(1)}"
+            found.append((int(match.group(1)), label, field_text(value)))
     return [(label, text) for _, label, text in sorted(found)]
+
+
+def own_fields(fields: Mapping[str, object], labels: Mapping[str, str] | None = None) -> list[tuple[str, str]]:
+    """Fields the v1 document does not list, each under its own name ("dietaryNeeds" -> "Dietary needs")."""
+    known = _NOT_SHOWN | {key for key, _ in _NAMED_FIELDS}
+    rows = []
+    for key, value in fields.items():
+        name = str(key)
+        if name in known or _CUSTOM_FIELD.match(name):
+            continue
+        rows.append(((labels or {}).get(name) or field_label(name), field_text(value)))
+    return rows
+
+
+def field_label(name: str) -> str:
+    """A field's name as a label: "dietaryNeeds" and "dietary_needs" -> "Dietary needs"; "Table" stays."""
+    words = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", name).replace("_", " ").strip()
+    if " " in name.strip():
+        return words  # written by a person already (a CSV header): keep its capitals
+    return words[:1].upper() + words[1:].lower()
 
 
 def presence_text(guest: Guest, now: datetime | None = None) -> str:
@@ -132,3 +186,10 @@ def undo_question(change: Change | None, name: str | None) -> str:
         return f"Undo the last undo for {name}?"
     action = "check-in" if change.kind is ChangeKind.CHECK_IN else "check-out"
     return f"Undo {action} of {name}?"
+
+
+def usable_labels(raw: object) -> dict[str, str]:
+    """The config's `field_labels` ({"customField1": "Ticket type"}), entries that are not text left out."""
+    if not isinstance(raw, Mapping):
+        return {}
+    return {str(k): v.strip() for k, v in raw.items() if isinstance(v, str) and v.strip()}

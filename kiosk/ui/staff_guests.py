@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -22,6 +25,10 @@ from kiosk.ui.staff_format import can_check_in, can_check_out, guest_state
 
 SEARCH_DEBOUNCE_MS = 150
 COLUMNS = ("Name", "Company", "State", "Access code")
+NAME, COMPANY, STATE, ACCESS_CODE = range(len(COLUMNS))
+# Below this table width the company column goes (the guest's detail still shows it), so that the name
+# keeps room and state and access code are never cut.
+COMPANY_COLUMN_MIN_PX = 560
 
 
 class GuestFinder(QWidget):
@@ -31,9 +38,12 @@ class GuestFinder(QWidget):
     failed = Signal(str)
     hint = Signal(str)
 
-    def __init__(self, desk: Desk, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, desk: Desk, parent: QWidget | None = None, *, field_labels: Mapping[str, str] | None = None
+    ) -> None:
         super().__init__(parent)
         self._desk = desk
+        self._check_out_allowed = True
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
         self._search_timer.setInterval(SEARCH_DEBOUNCE_MS)
@@ -52,10 +62,17 @@ class GuestFinder(QWidget):
         self.results.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.results.verticalHeader().hide()
         self.results.verticalHeader().setDefaultSectionSize(TOUCH_HEIGHT)
-        self.results.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.results.setWordWrap(False)
+        self.results.setTextElideMode(Qt.TextElideMode.ElideRight)
+        header = self.results.horizontalHeader()
+        header.setSectionResizeMode(NAME, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(COMPANY, QHeaderView.ResizeMode.Stretch)
+        # Short values a door reads exactly ("deregistered", an access code): always whole.
+        header.setSectionResizeMode(STATE, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(ACCESS_CODE, QHeaderView.ResizeMode.ResizeToContents)
         self.results.itemSelectionChanged.connect(self.show_selected)
 
-        self.detail = GuestDetail()
+        self.detail = GuestDetail(field_labels=field_labels)
         self.detail.companion_check_in.connect(lambda gid: self.act_requested.emit(gid, Mode.CHECK_IN))
         self.check_in_button = touch_button("Check in")
         self.check_out_button = touch_button("Check out")
@@ -75,6 +92,16 @@ class GuestFinder(QWidget):
         row.addLayout(left, 3)
         row.addLayout(right, 2)
         self.show_selected()
+
+    def set_check_out_allowed(self, allowed: bool) -> None:
+        self._check_out_allowed = allowed
+        self.check_out_button.setVisible(allowed)
+        self.show_selected()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        # The table takes three fifths of the row (see the layout above).
+        self.results.setColumnHidden(COMPANY, self.width() * 3 // 5 < COMPANY_COLUMN_MIN_PX)
 
     def selected_guest_id(self) -> str | None:
         row = self.results.currentRow()
@@ -126,12 +153,13 @@ class GuestFinder(QWidget):
             self.failed.emit(str(exc))
         self.detail.show_guest(guest, companions)
         self.check_in_button.setEnabled(guest is not None and can_check_in(guest))
-        self.check_out_button.setEnabled(guest is not None and can_check_out(guest))
+        self.check_out_button.setEnabled(self._check_out_allowed and guest is not None and can_check_out(guest))
 
     def _fill_row(self, row: int, guest: Guest) -> None:
         texts = (guest.display_name, guest.company, guest_state(guest), guest.access_code or "")
         for column, text in enumerate(texts):
             item = QTableWidgetItem(text)
+            item.setToolTip(text)  # a name or company cut short with "…" can still be read whole
             if column == 0:
                 item.setData(Qt.ItemDataRole.UserRole, guest.id)
             self.results.setItem(row, column, item)

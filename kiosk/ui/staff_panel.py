@@ -1,18 +1,24 @@
-"""The staff tools: find a guest by name, check in or out by hand, undo, conflicts and the station mode."""
+"""The staff tools: find a guest by name, check in or out by hand, undo, conflicts and the station's settings.
+
+Two roles share it. Staff (behind the PIN) see everything. A door volunteer (no PIN) sees only the guest
+search and can check guests in by hand: no check-out, no undo, no conflicts, no station settings or exit.
+"""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QFrame,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -23,13 +29,15 @@ from kiosk.services.checkin import CheckIn, ScanOutcome
 from kiosk.services.desk import Desk
 from kiosk.storage import StoreError
 from kiosk.ui.staff_conflicts import ConflictList
-from kiosk.ui.staff_detail import touch_button
+from kiosk.ui.staff_detail import TOUCH_HEIGHT, touch_button
 from kiosk.ui.staff_format import guest_state, undo_question
 from kiosk.ui.staff_guests import GuestFinder
 
 log = logging.getLogger(__name__)
 
 _MODE_LABELS = ((Mode.CHECK_IN, "Check-in"), (Mode.CHECK_OUT, "Check-out"), (Mode.TOGGLE, "Toggle"))
+_TOOL_COLUMNS = 2  # station tools per row: two touch buttons fit side by side from 800 px up
+STAFF_TITLE, VOLUNTEER_TITLE = "Staff tools", "Guest search"
 
 
 class StaffPanel(QWidget):
@@ -44,9 +52,16 @@ class StaffPanel(QWidget):
     close_requested = Signal()
 
     def __init__(
-        self, desk: Desk, checkin: CheckIn, get_mode: Callable[[], Mode], parent: QWidget | None = None
+        self,
+        desk: Desk,
+        checkin: CheckIn,
+        get_mode: Callable[[], Mode],
+        parent: QWidget | None = None,
+        *,
+        field_labels: Mapping[str, str] | None = None,
     ) -> None:
         super().__init__(parent)
+        self._volunteer = False
         self._desk = desk
         self._checkin = checkin
         self._get_mode = get_mode
@@ -65,7 +80,7 @@ class StaffPanel(QWidget):
         self.message.setTextFormat(Qt.TextFormat.PlainText)
         layout.addWidget(self.message)
         self.tabs = QTabWidget()
-        self.finder = GuestFinder(desk)
+        self.finder = GuestFinder(desk, field_labels=field_labels)
         self.finder.act_requested.connect(self.act)
         self.finder.failed.connect(lambda text: self._say(text, error=True))
         self.finder.hint.connect(self._say)
@@ -80,6 +95,7 @@ class StaffPanel(QWidget):
         self.conflicts.changed.connect(self._conflicts_changed)
         self.conflicts.failed.connect(lambda text: self._say(text, error=True))
         self.tabs.addTab(self.conflicts, "Conflicts")
+        self.tabs.addTab(self._build_station_tab(), "Station")
         layout.addWidget(self.tabs, 1)
 
         escape = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
@@ -90,13 +106,26 @@ class StaffPanel(QWidget):
 
     def _build_top_bar(self) -> QHBoxLayout:
         bar = QHBoxLayout()
-        title = QLabel("Staff tools")
-        bold = title.font()
+        self.title = QLabel(STAFF_TITLE)
+        bold = self.title.font()
         bold.setBold(True)
-        title.setFont(bold)
-        bar.addWidget(title)
+        self.title.setFont(bold)
+        bar.addWidget(self.title)
         bar.addStretch(1)
-        bar.addWidget(QLabel("Mode:"))
+        self.undo_button = touch_button("Undo last…")
+        self.undo_button.clicked.connect(self.ask_undo)
+        self.close_button = touch_button("Close")
+        self.close_button.clicked.connect(self.close_requested)
+        bar.addWidget(self.undo_button)
+        bar.addWidget(self.close_button)
+        return bar
+
+    def _build_station_tab(self) -> QScrollArea:
+        # Settings of the station, for staff only; in a scroll area so that a short screen still reaches all.
+        body = QWidget()
+        column = QVBoxLayout(body)
+        modes = QHBoxLayout()
+        modes.addWidget(QLabel("Mode:"))
         self.mode_group = QButtonGroup(self)
         self.mode_group.setExclusive(True)
         self.mode_buttons: dict[Mode, QPushButton] = {}
@@ -106,15 +135,19 @@ class StaffPanel(QWidget):
             button.clicked.connect(lambda _=False, m=mode: self.mode_change_requested.emit(m.value))
             self.mode_group.addButton(button)
             self.mode_buttons[mode] = button
-            bar.addWidget(button)
-        bar.addSpacing(24)
-        self.undo_button = touch_button("Undo last…")
-        self.undo_button.clicked.connect(self.ask_undo)
-        self.close_button = touch_button("Close")
-        self.close_button.clicked.connect(self.close_requested)
-        bar.addWidget(self.undo_button)
-        bar.addWidget(self.close_button)
-        return bar
+            modes.addWidget(button, 1)
+        column.addLayout(modes)
+        self.station_tools = QGridLayout()
+        column.addLayout(self.station_tools)
+        self._exit_row = QHBoxLayout()
+        self._exit_row.addStretch(1)
+        column.addLayout(self._exit_row)
+        column.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(body)
+        return scroll
 
     def _build_confirm_bar(self) -> QFrame:
         # An inline question instead of a modal box: the door keeps its window, and a tap answers it.
@@ -135,6 +168,34 @@ class StaffPanel(QWidget):
         return frame
 
     # --- public
+
+    @property
+    def volunteer(self) -> bool:
+        return self._volunteer
+
+    def set_volunteer(self, volunteer: bool) -> None:
+        """Door volunteer (search and check in only) or staff (everything)."""
+        self._volunteer = volunteer
+        self.title.setText(VOLUNTEER_TITLE if volunteer else STAFF_TITLE)
+        self.undo_button.setVisible(not volunteer)
+        self.tabs.setTabVisible(1, not volunteer)
+        self.tabs.setTabVisible(2, not volunteer)
+        if volunteer:
+            self.confirm_bar.hide()
+            self._undo_target = None
+            self.tabs.setCurrentIndex(0)
+        self.finder.set_check_out_allowed(not volunteer)
+
+    def add_station_tool(self, button: QPushButton) -> None:
+        """A button among the station tools (sync now, full screen, PIN; the demo's server switch)."""
+        index = self.station_tools.count()
+        button.setMinimumHeight(TOUCH_HEIGHT)
+        self.station_tools.addWidget(button, index // _TOOL_COLUMNS, index % _TOOL_COLUMNS)
+
+    def set_exit_tool(self, button: QPushButton) -> None:
+        """The button that ends the kiosk, apart from the rest so that nobody taps it by mistake."""
+        button.setMinimumHeight(TOUCH_HEIGHT)
+        self._exit_row.addWidget(button)
 
     def refresh(self) -> None:
         """Read everything again: the mode, the search results, the selected guest and the conflicts."""
@@ -163,6 +224,9 @@ class StaffPanel(QWidget):
 
     def act(self, guest_id: str, mode: Mode) -> ScanOutcome | None:
         """A manual check-in or check-out; the outcome goes to `outcome_made` and the lists refresh."""
+        if self._volunteer and mode is not Mode.CHECK_IN:
+            self._say("Checking out by hand is for staff: tap Staff and enter the PIN.", error=True)
+            return None
         try:
             outcome = self._checkin.act_on_guest(guest_id, mode)
         except StoreError as exc:
@@ -176,6 +240,8 @@ class StaffPanel(QWidget):
 
     def ask_undo(self) -> None:
         """Show the confirmation for undoing this station's last action ("Undo check-in of Jane Doe?")."""
+        if self._volunteer:
+            return  # undoing is staff work: a volunteer could undo what another person did
         try:
             last = self._checkin.last_action()
             guest = self._desk.guest(last.guest_id) if last is not None else None
@@ -193,7 +259,7 @@ class StaffPanel(QWidget):
     def undo_confirmed(self) -> ScanOutcome | None:
         self.confirm_bar.hide()
         target, self._undo_target = self._undo_target, None
-        if target is None:
+        if target is None or self._volunteer:
             return None
         try:
             outcome = self._checkin.undo_last(expected=target)
@@ -202,8 +268,7 @@ class StaffPanel(QWidget):
             return None
         if outcome is None:
             # The door kept scanning while the question was open: the newest action is another one now.
-            self._say("Nothing was undone: a newer check-in or check-out came first. "
-                      "Tap “Undo last…” again to see it.")
+            self._say("Nothing was undone: a newer check-in or check-out came first. Tap “Undo last…” again to see it.")
             return None
         guest = outcome.verdict.guest
         self._say(f"Undone. {guest.display_name if guest else 'The guest'} is now {_state_word(guest)}.")

@@ -1,15 +1,30 @@
-"""The always-visible status line: online, last sync, queue, conflicts, counts, station, mode, clock."""
+"""The always-visible status line: online, last sync, queue, conflicts, counts, station, mode, clock.
+
+It fits any width from a 7-inch kiosk up: when everything does not fit, the least urgent items give way
+(station first, then mode, an empty queue, the counts, ...); being online or not and the clock warning
+stay, and a problem line is shortened with "…" (its whole text is in the tooltip). Its minimum width
+never grows with what it says, so the window never outgrows the screen.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
+import math
+
+from PySide6.QtCore import QSize, Qt, QTimer
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QLayout, QWidget
 
 from kiosk.services.desk import StatusSnapshot
 from kiosk.ui.theme import STATUS_BAR_STYLE
 
 MODE_LABELS = {"check-in": "Check-in", "check-out": "Check-out", "toggle": "In / out"}
 PROBLEM_SHOWN_MS = 15_000
+PROBLEM_MAX_CHARS = 90
+PROBLEM_MIN_PX = 160  # a shortened problem line keeps at least this much room; others give way first
+STATION_MAX_PX = 260  # a long station name is shortened rather than crowd out the rest
+STATION_SHORT_PX = 160
+ONLINE_SHORT_TEXTS = ("○ Not synced", "● Online", "● Offline")  # what the online item shows when short
+PROBLEM_RANK = 4.5  # see StatusBar._rank: items below it give way to a problem line
 
 
 def format_age(seconds: float | None) -> str:
@@ -40,9 +55,11 @@ class StatusBar(QWidget):
         self.setObjectName("StatusBar")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.setStyleSheet(STATUS_BAR_STYLE)
-        layout = QHBoxLayout(self)
+        self._layout = layout = QHBoxLayout(self)
         layout.setContentsMargins(8, 4, 8, 4)
         layout.setSpacing(6)
+        # The items' widths are no minimum: `_fit` hides what does not fit instead.
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
         self.online = QLabel()
         self.sync_age = QLabel()
         self.queued = QLabel()
@@ -52,54 +69,193 @@ class StatusBar(QWidget):
         self.clock = QLabel()
         self.station = QLabel()
         self.mode = QLabel()
-        for label in (self.online, self.sync_age, self.queued, self.conflicts, self.counts):
+        self._probe = QLabel(self)  # measures texts in the bar's style; never shown
+        self._probe.hide()
+        self._items = (
+            self.online,
+            self.sync_age,
+            self.queued,
+            self.conflicts,
+            self.counts,
+            self.problem,
+            self.clock,
+            self.station,
+            self.mode,
+        )
+        for label in self._items[:5]:
             layout.addWidget(label)
         layout.addStretch(1)
-        for label in (self.problem, self.clock, self.station, self.mode):
+        for label in self._items[5:]:
             layout.addWidget(label)
+        # What each item would say, in full and short; None: nothing to say now (no conflicts, a good clock).
+        self._texts: dict[QLabel, str | None] = dict.fromkeys(self._items)
+        self._short: dict[QLabel, str] = {}
+        self._stale = False
+        self._queue_empty = True
         self.problem.setProperty("level", "bad")
-        self.problem.hide()
         self._problem_timer = QTimer(self)
         self._problem_timer.setSingleShot(True)
-        self._problem_timer.timeout.connect(self.problem.hide)
-        self.conflicts.hide()
-        self.clock.hide()
+        self._problem_timer.timeout.connect(self._problem_over)
+        for label in self._items:
+            label.hide()
         self.set_mode("check-in")
+
+    # --- what it says
 
     def update_status(self, snapshot: StatusSnapshot) -> None:
         if snapshot.online is None:
-            _set(self.online, "○ Not synced yet", "")
+            self._say(self.online, "○ Not synced yet", "", "○ Not synced")
         elif snapshot.online:
-            _set(self.online, "● Online", "good")
+            self._say(self.online, "● Online", "good")
         else:
-            _set(self.online, "● Offline", "bad")
+            self._say(self.online, "● Offline", "bad")
         self.online.setToolTip(snapshot.last_error or "")
         age = format_age(snapshot.seconds_since_sync)
         text = "Never synced" if snapshot.last_sync is None else f"Synced {age}"
-        _set(self.sync_age, text, "warn" if snapshot.sync_is_stale else "")
-        self.sync_age.setToolTip(
-            "The guest list may be behind: no successful sync for over five minutes."
-            if snapshot.sync_is_stale else ""
+        self._stale = snapshot.sync_is_stale
+        self._say(
+            self.sync_age,
+            text,
+            "warn" if snapshot.sync_is_stale else "",
+            "Never synced" if snapshot.last_sync is None else age,
         )
-        _set(self.queued, f"Queued {snapshot.queued}" if snapshot.queued else "Queue empty", "")
-        _set(self.conflicts, f"⚠ {snapshot.conflicts} conflict{'s' if snapshot.conflicts != 1 else ''}",
-             "warn")
-        self.conflicts.setVisible(snapshot.conflicts > 0)
-        _set(self.counts, f"In {snapshot.checked_in} / {snapshot.total}", "")
-        _set(self.station, snapshot.station, "")
-        _set(self.clock, "⚠ Check the clock", "bad")
+        self.sync_age.setToolTip(
+            "The guest list may be behind: no successful sync for over five minutes." if snapshot.sync_is_stale else ""
+        )
+        self._queue_empty = not snapshot.queued
+        self._say(self.queued, f"Queued {snapshot.queued}" if snapshot.queued else "Queue empty", "")
+        plural = "s" if snapshot.conflicts != 1 else ""
+        self._say(
+            self.conflicts, f"⚠ {snapshot.conflicts} conflict{plural}" if snapshot.conflicts > 0 else None, "warn"
+        )
+        self._say(
+            self.counts,
+            f"In {snapshot.checked_in} / {snapshot.total}",
+            "",
+            f"In {snapshot.checked_in}/{snapshot.total}",
+        )
+        self._say(self.station, snapshot.station, "")
+        self.station.setToolTip(f"Station: {snapshot.station}")
+        self._say(self.clock, "⚠ Check the clock" if snapshot.clock_warning is not None else None, "bad", "⚠ Clock")
         self.clock.setToolTip(snapshot.clock_warning or "")
-        self.clock.setVisible(snapshot.clock_warning is not None)
+        self._fit()
 
     def set_mode(self, mode: str) -> None:
-        _set(self.mode, f"Mode: {mode_label(mode)}", "")
+        self._say(self.mode, f"Mode: {mode_label(mode)}", "", mode_label(mode))
+        self._fit()
 
     def show_problem(self, text: str) -> None:
         """A failure staff must see (e.g. a scan that could not be saved); fades after a while."""
-        self.problem.setText(text if len(text) <= 90 else text[:87] + "…")
+        short = text if len(text) <= PROBLEM_MAX_CHARS else text[: PROBLEM_MAX_CHARS - 3] + "…"
+        self._texts[self.problem] = short
         self.problem.setToolTip(text)
-        self.problem.show()
         self._problem_timer.start(PROBLEM_SHOWN_MS)
+        self._fit()
+
+    def shown_items(self) -> list[QLabel]:
+        """The items on screen now, in their order (what fitted)."""
+        return [label for label in self._items if not label.isHidden()]
+
+    def _problem_over(self) -> None:
+        self._texts[self.problem] = None
+        self._fit()
+
+    def _say(self, label: QLabel, text: str | None, level: str, short: str | None = None) -> None:
+        self._texts[label] = text
+        self._short[label] = short or text or ""
+        if text is not None:
+            _set(label, text, level)
+
+    # --- fitting
+
+    def minimumSizeHint(self) -> QSize:
+        # Whatever is said, the bar asks for no more than "offline" and a shortened problem line.
+        margins = self._layout.contentsMargins()
+        self._probe.ensurePolished()
+        online = 0
+        for text in ONLINE_SHORT_TEXTS:
+            self._probe.setText(text)
+            online = max(online, self._probe.sizeHint().width())
+        width = margins.left() + margins.right() + online + self._layout.spacing() + PROBLEM_MIN_PX
+        return QSize(width, super().minimumSizeHint().height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    def _rank(self, label: QLabel) -> float:
+        """Lower gives way first; online never does."""
+        ranks = {
+            self.station: 0,
+            self.mode: 1,
+            self.queued: 2 if self._queue_empty else 5,
+            self.counts: 3,
+            self.sync_age: 6 if self._stale else 4,
+            self.conflicts: 7,
+            self.clock: 8,
+        }
+        return ranks.get(label, math.inf)
+
+    def _fit(self) -> None:
+        """Full texts where they fit; else short ones, least urgent first; then those give way too."""
+        margins = self._layout.contentsMargins()
+        room = self.width() - margins.left() - margins.right()
+        spacing = self._layout.spacing()
+        wanted = [label for label in self._items if self._texts[label] is not None and label is not self.problem]
+        problem = self._texts[self.problem]
+        problem_px = problem_full_px = 0
+        if problem is not None:
+            self.problem.ensurePolished()
+            self.problem.setText(problem)
+            problem_full_px = self.problem.sizeHint().width()
+            problem_px = min(problem_full_px, PROBLEM_MIN_PX)
+        shown = set(wanted)
+        widths: dict[QLabel, int] = {}
+
+        def measure(label: QLabel, short: bool) -> None:
+            label.ensurePolished()
+            text = (self._short[label] if short else self._texts[label]) or ""
+            if label is self.station:
+                text = _elided(label, text, STATION_SHORT_PX if short else STATION_MAX_PX)
+            label.setText(text)
+            widths[label] = label.sizeHint().width()
+
+        def needed() -> int:
+            count = len(shown) + (problem is not None)
+            return sum(widths[label] for label in shown) + problem_px + spacing * count
+
+        for label in wanted:
+            measure(label, short=False)
+        for label in sorted(wanted, key=self._rank):  # the least urgent items are shortened first
+            if needed() <= room:
+                break
+            measure(label, short=True)
+        if problem is not None:
+            # A problem is more urgent than the station, mode, counts or a fresh sync time: they make
+            # room for its whole line first.
+            minimum, problem_px = problem_px, problem_full_px
+            for label in sorted(wanted, key=self._rank):
+                if needed() <= room or self._rank(label) >= PROBLEM_RANK:
+                    break
+                shown.discard(label)
+            problem_px = minimum
+        for label in sorted(wanted, key=self._rank):
+            if needed() <= room or self._rank(label) == math.inf:
+                break
+            shown.discard(label)
+        if problem is not None:
+            left = room - needed() + problem_px
+            self.problem.setText(_elided(self.problem, problem, max(left, 0)))
+        for label in self._items:
+            visible = label in shown or (label is self.problem and problem is not None)
+            if visible != (not label.isHidden()):
+                label.setVisible(visible)
+
+
+def _elided(label: QLabel, text: str, width: int) -> str:
+    """`text` shortened with "…" so that `label` (padding included) is at most `width` pixels wide."""
+    padding = label.sizeHint().width() - label.fontMetrics().horizontalAdvance(label.text())
+    return label.fontMetrics().elidedText(text, Qt.TextElideMode.ElideRight, max(0, width - padding))
 
 
 def _set(label: QLabel, text: str, level: str) -> None:

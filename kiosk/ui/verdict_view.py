@@ -2,95 +2,98 @@
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QResizeEvent
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from kiosk.domain import Guest, VerdictKind
 from kiosk.domain.timeutil import utcnow
 from kiosk.services.checkin import ScanOutcome
+from kiosk.ui.recent_strip import RecentEntry, RecentStrip, RecentVerdicts
 from kiosk.ui.sounds import Sounds
 from kiosk.ui.status_bar import mode_label
-from kiosk.ui.theme import FitLabel, button_style, font, paint_background, scheme_for, valid_colour
+from kiosk.ui.theme import (
+    FitLabel,
+    button_style,
+    paint_background,
+    scheme_for,
+    small_text_px,
+    text_colour_on,
+    valid_colour,
+)
+from kiosk.ui.verdict_text import Screen, describe_since, field_label, field_text, screen_for
+
+__all__ = ["ReadyView", "VerdictView", "describe_since", "field_label", "field_text"]
 
 # Seconds a verdict stays before the ready screen returns; longer where staff may need to step in.
-SHOW_SECONDS = {"green": 4.0, "amber": 7.0, "red": 8.0}
-PROMPT_SECONDS = 12.0
+SHOW_SECONDS = {"green": 4.0, "blue": 4.0, "undo": 5.0, "amber": 7.0, "red": 8.0}
 AFTER_ANSWER_SECONDS = 3.0
+HIGHLIGHT_WITHOUT_LABEL = "★ Highlighted guest"
 
-HINTS = {
-    VerdictKind.UNKNOWN: "Please see the registration desk.",
-    VerdictKind.DELETED: "Please see the registration desk.",
-    VerdictKind.DEREGISTERED: "Please see the registration desk.",
-    VerdictKind.NOT_IN: "Nothing was changed.",
+READY_HINTS = {
+    "check-in": "Hold your badge or ticket under the scanner",
+    "check-out": "Leaving? Scan your badge to check out",
+    "toggle": "Scan your badge to check in or out",
 }
-SYMBOLS = {"green": "✔", "amber": "!", "red": "✖"}
-READY_HINTS = {"check-in": "Hold your badge or ticket under the scanner",
-               "check-out": "Leaving? Scan your badge to check out",
-               "toggle": "Scan your badge to check in or out"}
-
-
-def field_label(name: str) -> str:
-    """'customField1' shows no label (its value says enough); 'dietaryNeeds' -> 'Dietary needs'."""
-    if re.fullmatch(r"customField\d+", name):
-        return ""
-    words = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", name).replace("_", " ").strip()
-    return words[:1].upper() + words[1:].lower()
-
-
-def field_text(value: object) -> str:
-    if value is None or value == "" or value == []:
-        return ""
-    if isinstance(value, list | tuple):
-        return ", ".join(str(v) for v in value if v not in (None, ""))
-    return str(value)
-
-
-def describe_since(since: datetime, now: datetime, station: str | None) -> str:
-    """'Checked in at 09:41, 12 min ago, at North entrance', in the station's local time."""
-    minutes = int(max(0.0, (now - since).total_seconds()) // 60)
-    if minutes < 1:
-        ago = "just now"
-    elif minutes < 120:
-        ago = f"{minutes} min ago"
-    else:
-        ago = f"{minutes // 60} h {minutes % 60} min ago"
-    text = f"Checked in at {since.astimezone().strftime('%H:%M')}, {ago}"
-    return text + (f", at {station}" if station else "")
+# Any mode but plain check-in says so in large type: a scan there does not let anybody in.
+MODE_BANNERS = {
+    "check-out": ("blue", "➜  CHECK-OUT mode: scanning lets guests out"),
+    "toggle": ("undo", "⇄  IN / OUT mode: a scan checks in, or out if inside"),
+}
 
 
 class ReadyView(QWidget):
-    """What the queue sees between scans: what to do, the event, the mode."""
+    """What the queue sees between scans: what to do, the event, the mode, the last few verdicts."""
 
-    def __init__(self, event_name: str, mode: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, event_name: str, mode: str, recent: RecentVerdicts | None = None, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         paint_background(self, scheme_for("ready"))
         self.headline = FitLabel(90, 24, bold=True, max_lines=1)
         self.headline.setText("Scan your badge")
-        self.hint = FitLabel(36, 12)
-        self.event_label = FitLabel(40, 14)
+        self.hint = FitLabel(36, 18)
+        self.mode_banner = FitLabel(48, 20, bold=True, max_lines=2)
+        self.event_label = FitLabel(40, 18)
         self.event_label.setText(event_name)
-        self.mode = QLabel()
-        self.mode.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.mode = FitLabel(28, 14, max_lines=1)
+        self.strip: RecentStrip | None = None
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(40, 30, 40, 30)
+        layout.setContentsMargins(24, 12, 24, 8)
         layout.addStretch(2)
-        for widget in (self.headline, self.hint, self.mode):
+        for widget in (self.headline, self.hint, self.mode_banner, self.mode):
             layout.addWidget(widget)
         layout.addStretch(1)
         self.extra = QVBoxLayout()
         layout.addLayout(self.extra)
         layout.addStretch(1)
         layout.addWidget(self.event_label)
+        self._layout = layout
         self.set_mode(mode)
+        if recent is not None:
+            self.show_recent(recent)
 
     def set_mode(self, mode: str) -> None:
         self.mode.setText(f"Mode: {mode_label(mode)}")
         self.hint.setText(READY_HINTS.get(mode, ""))
+        scheme_name, banner = MODE_BANNERS.get(mode, ("ready", ""))
+        scheme = scheme_for(scheme_name)
+        self.mode_banner.setText(banner)
+        self.mode_banner.setStyleSheet(
+            f"QLabel {{ background: {scheme.background}; color: {scheme.text}; "
+            "border: 3px solid #ffffff; border-radius: 10px; padding: 6px; }"
+        )
+        self.mode_banner.setVisible(bool(banner))
+
+    def show_recent(self, recent: RecentVerdicts) -> None:
+        """Show the station's last verdicts under the instructions (the same strip as the verdict page)."""
+        if self.strip is None:
+            self.strip = RecentStrip(recent)
+            self._layout.addWidget(self.strip)
+            self._fit_fonts()
 
     def add_extra(self, widget: QWidget) -> None:
         """A panel under the instructions (the demo's sample codes)."""
@@ -98,11 +101,17 @@ class ReadyView(QWidget):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        h = max(300, self.height())
-        self.headline.set_max_px(int(h * 0.11))
-        self.hint.set_max_px(int(h * 0.045))
-        self.event_label.set_max_px(int(h * 0.05))
-        self.mode.setFont(font(int(h * 0.035)))
+        self._fit_fonts()
+
+    def _fit_fonts(self) -> None:
+        h = max(240, self.height())
+        self.headline.set_max_px(int(h * 0.12))
+        self.hint.set_max_px(int(h * 0.055))
+        self.mode_banner.set_max_px(int(h * 0.075))
+        self.event_label.set_max_px(int(h * 0.055))
+        self.mode.set_max_px(small_text_px(h))
+        if self.strip is not None:
+            self.strip.fit_page(h)
 
 
 class VerdictView(QWidget):
@@ -117,6 +126,8 @@ class VerdictView(QWidget):
         sounds: Sounds | None = None,
         check_in_companion: Callable[[str], ScanOutcome | None] | None = None,
         clock: Callable[[], datetime] = utcnow,
+        highlight_labels: Mapping[str, str] | None = None,
+        recent: RecentVerdicts | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -125,23 +136,26 @@ class VerdictView(QWidget):
         self._sounds = sounds
         self._check_in_companion = check_in_companion
         self._clock = clock
+        # What a highlight colour means ("#f5c518" -> "VIP"); the v1 guest object only carries the colour.
+        self._highlight_labels = {k.lower(): v for k, v in (highlight_labels or {}).items()}
+        self.recent = recent if recent is not None else RecentVerdicts(parent=self)
         self.outcome: ScanOutcome | None = None
         self.colour = "ready"
         self.hold_seconds = 0.0
         self._companions: list[Guest] = []
+        self._entry: RecentEntry | None = None
+        self._detail_lines: list[str] = []
         self.headline = FitLabel(80, 20, bold=True, max_lines=1)
-        self.band = QFrame()
-        self.band.setFixedHeight(28)
-        self.name = FitLabel(130, 22, bold=True, max_lines=2)
-        self.company = FitLabel(54, 14, max_lines=1)
-        self.when = FitLabel(44, 14, max_lines=2)
-        self.details = QLabel()
-        self.details.setWordWrap(True)
-        self.details.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.band = FitLabel(40, 18, bold=True, max_lines=1)
+        self.name = FitLabel(130, 22, bold=True, max_lines=3)
+        self.company = FitLabel(54, 18, max_lines=1)
+        self.when = FitLabel(44, 20, max_lines=2)
+        self.advice = FitLabel(40, 20, max_lines=2)
+        self.details = FitLabel(40, 22, max_lines=3)
         self.prompt = QFrame()
-        self.prompt_text = FitLabel(48, 14, bold=True, max_lines=2)
-        self.prompt_names = FitLabel(32, 12, max_lines=2)
-        self.yes = QPushButton("Yes, check in (Y)")
+        self.prompt_text = FitLabel(48, 20, bold=True, max_lines=1)
+        self.prompt_names = FitLabel(32, 18, max_lines=1)
+        self.yes = QPushButton("Yes, check in too (Y)")
         self.no = QPushButton("No (N)")
         self.yes.clicked.connect(lambda: self.answer_companions(True))
         self.no.clicked.connect(lambda: self.answer_companions(False))
@@ -153,21 +167,24 @@ class VerdictView(QWidget):
         buttons.addWidget(self.no)
         buttons.addStretch(1)
         prompt_layout = QVBoxLayout(self.prompt)
+        prompt_layout.setContentsMargins(0, 0, 0, 0)
+        prompt_layout.setSpacing(4)
         prompt_layout.addWidget(self.prompt_text)
         prompt_layout.addWidget(self.prompt_names)
         prompt_layout.addLayout(buttons)
         self.prompt.hide()
+        self.strip = RecentStrip(self.recent)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(40, 24, 40, 24)
+        layout.setContentsMargins(24, 10, 24, 8)
+        layout.setSpacing(4)
         layout.addStretch(1)
-        layout.addWidget(self.headline)
-        layout.addSpacing(12)
-        layout.addWidget(self.band)
-        layout.addSpacing(12)
-        for widget in (self.name, self.company, self.when, self.details):
+        for widget in (self.headline, self.band, self.name, self.company, self.when, self.advice, self.details):
             layout.addWidget(widget)
         layout.addStretch(1)
         layout.addWidget(self.prompt)
+        layout.addSpacing(4)
+        layout.addWidget(self.strip)
+        self._layout = layout
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self._timed_out)
@@ -181,47 +198,40 @@ class VerdictView(QWidget):
 
     def show_outcome(self, outcome: ScanOutcome) -> None:
         """Render a verdict, play its sound and start the countdown back to the ready screen."""
+        self._leave_prompt()
         self.outcome = outcome
-        verdict = outcome.verdict
-        guest = verdict.guest
-        self.colour = verdict.kind.colour
-        scheme = scheme_for(self.colour)
-        paint_background(self, scheme)
-        for button in (self.yes, self.no):
-            button.setStyleSheet(button_style(scheme.text))
-        self.headline.setText(f"{SYMBOLS[self.colour]}  {verdict.message}")
-        self.name.setText(guest.display_name if guest else "")
-        self.name.setVisible(guest is not None)
+        guest = outcome.verdict.guest
+        screen = screen_for(outcome, self._clock())
+        self._paint(screen)
+        self.name.setText(screen.big)
+        self.name.setVisible(bool(screen.big))
         self.company.setText(guest.company if guest else "")
         self.company.setVisible(bool(guest and guest.company))
-        band = valid_colour(guest.highlight_color if guest else None)
-        self.band.setStyleSheet(f"background: {band.name()}; border: 3px solid {scheme.text};"
-                                if band else "")
-        self.band.setVisible(band is not None)
-        self.when.setText(self._when_text(outcome))
-        self.when.setVisible(bool(self.when.text()))
-        self.details.setText(self._details_text(outcome))
-        self.details.setVisible(bool(self.details.text()))
+        self._show_band(guest)
+        self._set_line(self.when, screen.when)
+        self._set_line(self.advice, screen.advice)
+        self._detail_lines = self._details_of(guest)
+        self.details.setVisible(bool(self._detail_lines))
+        self._entry = self.recent.add(RecentEntry(self._clock(), screen.scheme, screen.symbol, screen.strip_label))
         self._companions = list(outcome.companions)
         self._show_prompt()
         if self._sounds is not None:
             self._sounds.play_for(self.colour)
         self._fit_fonts()
-        self.hold_seconds = PROMPT_SECONDS if self._companions else SHOW_SECONDS.get(self.colour, 5.0)
+        self.hold_seconds = SHOW_SECONDS.get(self.colour, 5.0)
         self._timer.start(int(self.hold_seconds * 1000))
 
     def show_failure(self, headline: str, detail: str) -> None:
         """A scan that could not be saved: red, so the guest waits and staff look, and no guest shown."""
         self.stop()
         self.outcome = None
-        self.colour = "red"
-        scheme = scheme_for(self.colour)
-        paint_background(self, scheme)
-        self.headline.setText(f"{SYMBOLS[self.colour]}  {headline}")
-        for widget in (self.name, self.company, self.band, self.details):
+        screen = Screen("red", "✖", headline, "", detail, strip_label="Not saved")
+        self._paint(screen)
+        self._detail_lines = []
+        for widget in (self.name, self.company, self.band, self.details, self.advice):
             widget.hide()
-        self.when.setText(detail)
-        self.when.show()
+        self._set_line(self.when, detail)
+        self._entry = self.recent.add(RecentEntry(self._clock(), screen.scheme, screen.symbol, screen.strip_label))
         if self._sounds is not None:
             self._sounds.play_for(self.colour)
         self._fit_fonts()
@@ -237,7 +247,9 @@ class VerdictView(QWidget):
         if yes and self._check_in_companion is not None:
             for companion in companions:
                 result = self._check_in_companion(companion.id)
-                admitted += int(result is not None and result.kind is VerdictKind.ADMITTED)
+                if result is not None and result.kind is VerdictKind.ADMITTED:
+                    admitted += 1
+                    self.recent.add(RecentEntry(self._clock(), "green", "✔", companion.display_name))
         self.yes.hide()
         self.no.hide()
         self.prompt_names.setText("")
@@ -245,13 +257,16 @@ class VerdictView(QWidget):
             self.prompt_text.setText(f"✔ {admitted} companion{'s' if admitted != 1 else ''} checked in")
         else:
             self.prompt_text.setText("Companions not checked in")
+        if len(companions) > admitted and self._entry is not None:
+            self.recent.amend(self._entry, f"+{len(companions) - admitted} not in")
+        self._fit_fonts()
         self._timer.start(int(AFTER_ANSWER_SECONDS * 1000))
         return admitted
 
     def stop(self) -> None:
         """Leave the verdict now (the next scan, staff opened their tools): an open prompt is declined."""
         self._timer.stop()
-        self._companions = []
+        self._leave_prompt()
         self.prompt.hide()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
@@ -277,49 +292,104 @@ class VerdictView(QWidget):
         super().resizeEvent(event)
         self._fit_fonts()
 
+    def _paint(self, screen: Screen) -> None:
+        self.colour = screen.scheme
+        scheme = scheme_for(screen.scheme)
+        paint_background(self, scheme)
+        self.headline.setText(f"{screen.symbol}  {screen.headline}")
+
+    def _set_line(self, label: FitLabel, text: str) -> None:
+        label.setText(text)
+        label.setVisible(bool(text))
+
+    def _show_band(self, guest: Guest | None) -> None:
+        colour = valid_colour(guest.highlight_color if guest else None)
+        self.band.setVisible(colour is not None)
+        if colour is None:
+            self.band.setText("")
+            return
+        label = self._highlight_labels.get(colour.name(), "")
+        self.band.setText(f"★ {label}" if label else HIGHLIGHT_WITHOUT_LABEL)
+        self.band.setStyleSheet(
+            f"QLabel {{ background: {colour.name()}; color: {text_colour_on(colour)}; "
+            f"border: 3px solid {scheme_for(self.colour).text}; padding: 2px 8px; }}"
+        )
+
     def _fit_fonts(self) -> None:
-        h = max(300, self.height())
-        self.headline.set_max_px(int(h * 0.075))
-        self.name.set_max_px(int(h * 0.13))
+        h = max(240, self.height())
+        small = small_text_px(h)
+        scheme = scheme_for(self.colour)
+        for button in (self.yes, self.no):
+            # Capped by the width too: two buttons side by side must fit a narrow screen.
+            button.setStyleSheet(button_style(scheme.text, max(16, min(int(h * 0.045), self.width() // 30, 30))))
+        self.headline.set_max_px(int(h * 0.085))
         self.company.set_max_px(int(h * 0.055))
-        self.when.set_max_px(int(h * 0.045))
-        self.details.setFont(font(int(h * 0.036)))
-        self.prompt_text.set_max_px(int(h * 0.05))
-        self.prompt_names.set_max_px(int(h * 0.035))
-        self.band.setFixedHeight(max(16, int(h * 0.035)))
+        self.when.set_max_px(max(small, int(h * 0.06)))
+        for label in (self.band, self.advice, self.details):
+            label.set_max_px(small)
+        # One line per field where there is room; on a small screen they share lines, so the name keeps
+        # its size.
+        roomy = h >= 560 and not self.prompt_visible
+        self.details.setText(("\n" if roomy else "  ·  ").join(self._detail_lines))
+        self.details.set_max_lines(len(self._detail_lines) + 1 if roomy else 2)
+        self.prompt_text.set_max_px(int(h * 0.055))
+        self.prompt_names.set_max_px(max(small - 2, int(h * 0.045)))
+        self.strip.fit_page(h)
+        self.name.set_max_px(int(h * 0.15))
+        self.name.set_max_height(self._room_for_name(h))
 
-    def _when_text(self, outcome: ScanOutcome) -> str:
-        verdict = outcome.verdict
-        if verdict.kind is VerdictKind.ALREADY_IN and verdict.since is not None:
-            return describe_since(verdict.since, self._clock(), verdict.station)
-        if verdict.kind is VerdictKind.UNKNOWN:
-            shown = outcome.code if len(outcome.code) <= 40 else outcome.code[:39] + "…"
-            return f"Code: {shown}" if shown else "The scan held no readable code."
-        return HINTS.get(verdict.kind, "")
+    def _room_for_name(self, h: int) -> int:
+        """The name gets the height the other lines leave: large alone, smaller beside notes and a prompt."""
+        layout = self._layout
+        margins = layout.contentsMargins()
+        width = max(100, self.width() - margins.left() - margins.right())
+        used = margins.top() + margins.bottom() + self.strip.height() + 8
+        for label in (self.headline, self.band, self.company, self.when, self.advice, self.details):
+            if not label.isHidden():
+                used += label.height_at(label.fitted_px(), width) + layout.spacing()
+                used += 10 if label is self.band else 0  # its border and padding
+        if self.prompt_visible:
+            used += self.prompt.sizeHint().height() + layout.spacing()
+        return h - used - 8
 
-    def _details_text(self, outcome: ScanOutcome) -> str:
-        guest = outcome.verdict.guest
+    def _details_of(self, guest: Guest | None) -> list[str]:
         if guest is None:
-            return ""
+            return []
         lines = []
         for name in self.display_fields:
             text = field_text(guest.fields.get(name))
             if text:
                 label = field_label(name)
                 lines.append(f"{label}: {text}" if label else text)
-        return "\n".join(lines)
+        return lines
 
     def _show_prompt(self) -> None:
         count = len(self._companions)
         self.prompt.setVisible(count > 0)
         if not count:
             return
-        self.prompt_text.setText(f"+{count} companion{'s' if count != 1 else ''}: check them in too?")
+        plural = "s" if count != 1 else ""
+        self.prompt_text.setText(f"+{count} companion{plural}, not in yet: check in too?")
         names = ", ".join(c.display_name for c in self._companions[:4])
         self.prompt_names.setText(names + (f" and {count - 4} more" if count > 4 else ""))
         self.yes.show()
         self.no.show()
 
+    def _leave_prompt(self) -> None:
+        """A question left open (next scan, staff tools): its companions stay out, and the strip says so."""
+        if self._companions and self._entry is not None:
+            self.recent.amend(self._entry, f"+{len(self._companions)} not in")
+        self._companions = []
+
+    def _await_answer(self) -> None:
+        """The verdict's time is up but companions are still asked about: the question stays (no silent
+        No), on a neutral colour so that an old green screen is not read as "let in" by the next guest."""
+        self._paint(Screen("ready", "?", "Companions: waiting for an answer", ""))
+        self._fit_fonts()
+
     def _timed_out(self) -> None:
+        if self._companions:
+            self._await_answer()
+            return
         self.stop()
         self.finished.emit()

@@ -113,6 +113,7 @@ def make_window(qtbot: QtBot, station: Station) -> Iterator[MakeWindow]:
     def make(ask: FakeAskPin | None = None) -> MainWindow:
         window = MainWindow(StationController(station), pin_guard=PinGuard(station.data_dir), ask_pin=ask)
         qtbot.addWidget(window)
+        window.resize(1280, 800)  # a laptop screen: the status bar has room for every item in full
         window.show()
         made.append(window)
         return window

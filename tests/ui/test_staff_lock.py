@@ -27,8 +27,13 @@ from kiosk.ui.scan_filter import install as install_scan_filter
 LOCK_S = 0.6
 NOW = datetime.now(UTC)
 GUESTS = [
-    Guest(id=f"g-{n}", access_code=f"CODE{n:04d}", registration_state="registered",
-          client_update=NOW - timedelta(days=1), fields={"firstName": "Guest", "lastName": f"Number{n}"})
+    Guest(
+        id=f"g-{n}",
+        access_code=f"CODE{n:04d}",
+        registration_state="registered",
+        client_update=NOW - timedelta(days=1),
+        fields={"firstName": "Guest", "lastName": f"Number{n}"},
+    )
     for n in range(30)
 ]
 
@@ -45,8 +50,11 @@ class AskPin:
 
 
 def make_station(data_dir: Path, lock_s: float) -> Station:
-    save_config(data_dir, StationConfig(server_url="http://127.0.0.1:9", event_id="ev", station="North",
-                                        staff_lock_s=lock_s), "key")
+    save_config(
+        data_dir,
+        StationConfig(server_url="http://127.0.0.1:9", event_id="ev", station="North", staff_lock_s=lock_s),
+        "key",
+    )
     station = open_station(data_dir)
     station.store.apply_pull_page(GUESTS, cursor=NOW)
     PinGuard(data_dir).set_pin("2468")
@@ -66,8 +74,9 @@ def made(qtbot: QtBot, qapp: QApplication, tmp_path: Path) -> Iterator[Callable[
         # The scanner first, as run_station_window does: the window must put it in front of its lock.
         scan_filter = install_scan_filter(qapp)
         scan_filter.scanned.connect(controller.handle_scan)
-        window = MainWindow(controller, pin_guard=PinGuard(station.data_dir), ask_pin=ask or AskPin(),
-                            scan_filter=scan_filter)
+        window = MainWindow(
+            controller, pin_guard=PinGuard(station.data_dir), ask_pin=ask or AskPin(), scan_filter=scan_filter
+        )
         filters.append(scan_filter)
         qtbot.addWidget(window)
         window.show()
@@ -167,3 +176,13 @@ def test_zero_keeps_the_staff_area_open(qtbot: QtBot, made: Callable[..., MainWi
     assert window.open_staff()
     wait(qtbot, LOCK_S * 2)
     assert window.current_page() is window.staff_page
+
+
+def test_the_volunteer_search_locks_too(qtbot: QtBot, made: Callable[..., MainWindow]) -> None:
+    ask = AskPin()
+    window = made(ask=ask)
+    window.open_search()
+    assert window.current_page() is window.staff_page and ask.asked == 0
+    QTest.keyClicks(window.staff_panel.search_edit, "n")
+    qtbot.waitUntil(lambda: window.current_page() is window.ready, timeout=int(LOCK_S * 1000) + 2000)
+    assert window.staff_panel.search_edit.text() == ""

@@ -27,16 +27,40 @@ STATION = "North"
 
 def guests() -> list[Guest]:
     return [
-        Guest(id="g-anna", access_code="ANNA01", registration_state="registered", highlight_color="#ffcc00",
-              fields={"firstName": "Anna", "lastName": "Müller", "company": "Acme", "notes": "Speaker",
-                      "customField13": ["vegan", "gluten-free"], "customField2": "VIP"},
-              companions=("g-ben",)),
-        Guest(id="g-ben", access_code="BEN002", parent_id="g-anna", registration_state="registered",
-              fields={"firstName": "Ben", "lastName": "Müller"}),
-        Guest(id="g-jane", access_code="JANE03", registration_state="registered",
-              fields={"firstName": "Jane", "lastName": "Doe", "company": "Globex"}),
-        Guest(id="g-dereg", access_code="DEREG4", registration_state="deregistered",
-              fields={"firstName": "Dora", "lastName": "Gone"}),
+        Guest(
+            id="g-anna",
+            access_code="ANNA01",
+            registration_state="registered",
+            highlight_color="#ffcc00",
+            fields={
+                "firstName": "Anna",
+                "lastName": "Müller",
+                "company": "Acme",
+                "notes": "Speaker",
+                "customField13": ["vegan", "gluten-free"],
+                "customField2": "VIP",
+            },
+            companions=("g-ben",),
+        ),
+        Guest(
+            id="g-ben",
+            access_code="BEN002",
+            parent_id="g-anna",
+            registration_state="registered",
+            fields={"firstName": "Ben", "lastName": "Müller"},
+        ),
+        Guest(
+            id="g-jane",
+            access_code="JANE03",
+            registration_state="registered",
+            fields={"firstName": "Jane", "lastName": "Doe", "company": "Globex"},
+        ),
+        Guest(
+            id="g-dereg",
+            access_code="DEREG4",
+            registration_state="deregistered",
+            fields={"firstName": "Dora", "lastName": "Gone"},
+        ),
     ]
 
 
@@ -207,8 +231,9 @@ def test_conflict_is_listed_and_mark_as_seen_clears_it(env: Env) -> None:
     assert outcome is not None and outcome.change is not None
     ours = outcome.change.client_update
     later = ours + timedelta(minutes=1)
-    winner = replace(guests()[2], check_in=ours - timedelta(minutes=30), check_out=later,
-                     client_update=later, server_update=later)
+    winner = replace(
+        guests()[2], check_in=ours - timedelta(minutes=30), check_out=later, client_update=later, server_update=later
+    )
     env.store.finish_changes(conflicts=[(outcome.change.change_id, winner)])
     env.panel.refresh()
     assert env.panel.tabs.tabText(1) == "Conflicts (1)"
@@ -255,9 +280,7 @@ class FakeClock:
         return self.now
 
 
-def test_search_typing_passes_the_scan_filter_and_scans_do_not(
-    qtbot: QtBot, qapp: QApplication, env: Env
-) -> None:
+def test_search_typing_passes_the_scan_filter_and_scans_do_not(qtbot: QtBot, qapp: QApplication, env: Env) -> None:
     clock = FakeClock()
     scan_filter = install(qapp, ScannerSettings(), clock)
     scans: list[str] = []
@@ -293,3 +316,74 @@ def test_a_store_failure_is_a_message_not_a_crash(qtbot: QtBot, store: Store) ->
     env = make_panel(qtbot, store, desk=BrokenDesk(store, STATION))
     assert env.search("anna") == []
     assert env.panel.message.text() == "the local database is not readable: disk I/O error"
+
+
+@pytest.mark.parametrize("width", [780, 1100])
+def test_state_and_access_code_are_never_cut(qtbot: QtBot, store: Store, width: int) -> None:
+    store.apply_pull_page(
+        [
+            Guest(
+                id="g-long",
+                access_code="GQVMA8XKZ7W2",
+                registration_state="deregistered",
+                fields={"firstName": "Zoë", "lastName": "O'Brien", "company": "Fitzgerald Ltd"},
+            )
+        ],
+        cursor=PULLED,
+    )
+    env = make_panel(qtbot, store)
+    env.panel.resize(width, 400)
+    qtbot.wait(20)
+    env.search("o'brien")
+    table = env.panel.results
+    metrics = table.fontMetrics()
+    [row] = env.rows()
+    for column in (2, 3):  # state, access code
+        text = row[column]
+        assert text in ("deregistered", "GQVMA8XKZ7W2")
+        needed = metrics.horizontalAdvance(text) + 2 * table.style().pixelMetric(
+            table.style().PixelMetric.PM_FocusFrameHMargin
+        )
+        assert table.horizontalHeader().sectionSize(column) >= needed, (width, text)
+    name = table.item(0, 0)
+    assert name is not None and name.toolTip() == "Zoë O'Brien"
+
+
+def test_custom_fields_show_under_the_events_labels_and_other_fields_under_their_names(
+    qtbot: QtBot, store: Store
+) -> None:
+    store.apply_pull_page(
+        [
+            Guest(
+                id="g-anna",
+                access_code="ANNA01",
+                registration_state="registered",
+                fields={
+                    "firstName": "Anna",
+                    "lastName": "Müller",
+                    "customField2": "VIP",
+                    "customField13": "yes",
+                    "Dietary needs": "vegan",
+                    "tableNumber": 12,
+                    "street": "Stephansplatz",
+                },
+            )
+        ],
+        cursor=PULLED,
+    )
+    panel = StaffPanel(
+        Desk(store, STATION),
+        CheckIn(store, STATION),
+        lambda: Mode.CHECK_IN,
+        field_labels={"customField2": "Ticket type"},
+    )
+    qtbot.addWidget(panel)
+    panel.show()
+    panel.search_edit.setText("anna")
+    panel.run_search()
+    panel.results.selectRow(0)
+    texts = panel.detail.form_texts()
+    assert texts["Ticket type"] == "VIP" and "Custom field 2" not in texts
+    assert texts["Custom field 13"] == "yes"  # no label known: the number is all there is
+    assert texts["Dietary needs"] == "vegan" and texts["Table number"] == "12"
+    assert "Street" not in texts and "street" not in texts  # the address is not door business

@@ -13,13 +13,18 @@ from kiosk.ui.status_bar import StatusBar, format_age
 NOW = datetime(2026, 5, 14, 10, 0, tzinfo=UTC)
 
 
-
-
 def snapshot(**changes: object) -> StatusSnapshot:
     values: dict[str, object] = {
-        "station": "North entrance", "online": True, "last_sync": NOW - timedelta(seconds=30),
-        "seconds_since_sync": 30.0, "queued": 0, "conflicts": 0, "checked_in": 3, "total": 10,
-        "last_error": None, "clock_warning": None,
+        "station": "North entrance",
+        "online": True,
+        "last_sync": NOW - timedelta(seconds=30),
+        "seconds_since_sync": 30.0,
+        "queued": 0,
+        "conflicts": 0,
+        "checked_in": 3,
+        "total": 10,
+        "last_error": None,
+        "clock_warning": None,
     }
     values.update(changes)
     return StatusSnapshot(**values)  # type: ignore[arg-type]
@@ -29,14 +34,24 @@ def snapshot(**changes: object) -> StatusSnapshot:
 def bar(qtbot: QtBot) -> StatusBar:
     widget = StatusBar()
     qtbot.addWidget(widget)
+    widget.resize(1280, 44)  # a full-width bar on a 1280 px screen: everything fits
     widget.show()
     return widget
 
 
-@pytest.mark.parametrize(("seconds", "text"), [
-    (None, "never"), (-3.0, "just now"), (4.0, "just now"), (42.9, "42 s ago"), (61.0, "1 min ago"),
-    (59 * 60.0, "59 min ago"), (3600.0, "1 h ago"), (3 * 3600 + 5 * 60.0, "3 h 5 min ago"),
-])
+@pytest.mark.parametrize(
+    ("seconds", "text"),
+    [
+        (None, "never"),
+        (-3.0, "just now"),
+        (4.0, "just now"),
+        (42.9, "42 s ago"),
+        (61.0, "1 min ago"),
+        (59 * 60.0, "59 min ago"),
+        (3600.0, "1 h ago"),
+        (3 * 3600 + 5 * 60.0, "3 h 5 min ago"),
+    ],
+)
 def test_format_age(seconds: float | None, text: str) -> None:
     assert format_age(seconds) == text
 
@@ -101,3 +116,35 @@ def test_mode_and_problem_lines(bar: StatusBar) -> None:
     assert not bar.problem.isHidden()
     assert bar.problem.text().endswith("…") and len(bar.problem.text()) == 88
     assert bar.problem.toolTip() == long
+
+
+def test_a_narrow_bar_keeps_the_urgent_items_and_never_asks_for_more_room(qtbot: QtBot, bar: StatusBar) -> None:
+    empty_hint = bar.minimumSizeHint()
+    bar.resize(500, 44)
+    bar.update_status(
+        snapshot(
+            station="North entrance, hall B, door 3 (next to the cloakroom)",
+            queued=1234,
+            conflicts=12,
+            clock_warning="The clock is 10 min off.",
+            checked_in=12345,
+            total=67890,
+        )
+    )
+    assert bar.minimumSizeHint() == empty_hint  # what it says never widens the window
+    qtbot.wait(20)  # the layout places the items on its next turn
+    shown = bar.shown_items()
+    assert bar.online in shown and bar.clock in shown and bar.conflicts in shown
+    assert bar.station not in shown and bar.mode not in shown
+    assert all(label.geometry().right() < bar.width() for label in shown)
+    assert all(label.width() >= label.sizeHint().width() - 1 for label in shown)  # shown whole, not cut
+    bar.resize(1800, 44)
+    assert bar.station in bar.shown_items() and bar.mode in bar.shown_items()
+    assert bar.mode.text() == "Mode: Check-in"  # room again: the full words come back
+    bar.resize(500, 44)
+    bar.show_problem("This scan could not be saved: the local database is not writable: disk I/O error.")
+    qtbot.wait(20)
+    assert bar.problem in bar.shown_items() and bar.problem.text().endswith("…")
+    assert bar.problem.geometry().right() < bar.width()
+    assert bar.problem.toolTip().endswith("disk I/O error.")
+    assert bar.minimumSizeHint() == empty_hint
