@@ -27,9 +27,14 @@ class VerdictKind(enum.StrEnum):
 
     @property
     def colour(self) -> str:
-        """The verdict class a door team reads at a glance: green, amber or red."""
-        if self in (VerdictKind.ADMITTED, VerdictKind.CHECKED_OUT):
+        """The verdict class a door team reads at a glance: green (in), blue (out), amber or red.
+
+        A check-out is never green: door staff read green as "let in".
+        """
+        if self is VerdictKind.ADMITTED:
             return "green"
+        if self is VerdictKind.CHECKED_OUT:
+            return "blue"
         if self in (VerdictKind.ALREADY_IN, VerdictKind.NOT_IN):
             return "amber"
         return "red"

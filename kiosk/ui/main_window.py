@@ -94,11 +94,16 @@ class MainWindow(QMainWindow):
         config = controller.station.config
         self.setWindowTitle(f"Check-in · {controller.event_name} · {config.station}")
         self.ready = ReadyView(controller.event_name, controller.mode.value)
+        extra = config.extra if isinstance(config.extra, dict) else {}
         self.verdict = VerdictView(
             display_fields=config.display_fields,
             sounds=sounds,
+            # What each highlight colour means at this event ({"#f5c518": "VIP"}): v1 does not say.
+            highlight_labels=usable_labels(extra.get("highlight_labels")),
             check_in_companion=lambda guest_id: controller.act_on_guest(guest_id, "check-in", emit=False),
         )
+        # The ready page keeps the last verdicts in view too: a refusal stays visible after its red screen.
+        self.ready.show_recent(self.verdict.recent)
         self.staff_panel = self._make_staff_panel()
         self.staff_page: QWidget = self.staff_panel
         self._add_standard_tools()
@@ -140,9 +145,9 @@ class MainWindow(QMainWindow):
         self.search_button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Expanding)
         self.search_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.search_button.clicked.connect(self.open_search)
-        extra = config.extra if isinstance(config.extra, dict) else {}
         if extra.get("volunteer_search", True) is False:
             self.search_button.hide()  # only hide it here: showing a widget without a parent opens a window
+            self.verdict.volunteer_search = False
         bottom = QHBoxLayout()
         bottom.setContentsMargins(0, 0, 0, 0)
         bottom.setSpacing(0)

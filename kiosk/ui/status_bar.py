@@ -152,6 +152,10 @@ class StatusBar(QWidget):
         self._problem_timer.start(PROBLEM_SHOWN_MS)
         self._fit()
 
+    def said(self, label: QLabel) -> str | None:
+        """What `label` says in full (its text on screen may be the short form, or it may give way)."""
+        return self._texts[label]
+
     def shown_items(self) -> list[QLabel]:
         """The items on screen now, in their order (what fitted)."""
         return [label for label in self._items if not label.isHidden()]

@@ -11,9 +11,11 @@ from kiosk.domain.models import ChangeKind
 from kiosk.services.checkin import ScanOutcome
 
 DESK = "Please go to the registration desk"
+# Where a door volunteer finds the guest by name: their own button, or the staff area where it is off.
+VOLUNTEER_SEARCH = "Door team: tap “Search guest” and find the guest by name"
 STAFF_SEARCH = "Staff: search the guest by name (Staff button, F2)"
 # A reprinted badge carries a new code; the old one is simply not on the list any more.
-UNKNOWN_ADVICE = f"{STAFF_SEARCH}. An old or reprinted badge's code is not valid any more."
+OLD_BADGE = "An old or reprinted badge's code is not valid any more."
 SHOWN_CODE_CHARS = 40
 
 
@@ -42,8 +44,12 @@ def is_undo(outcome: ScanOutcome) -> bool:
     return outcome.change is not None and outcome.change.kind is ChangeKind.UNDO
 
 
-def screen_for(outcome: ScanOutcome, now: datetime) -> Screen:
-    """The screen for one outcome; admission, exit and undo never share a colour, icon or headline."""
+def screen_for(outcome: ScanOutcome, now: datetime, *, volunteer_search: bool = True) -> Screen:
+    """The screen for one outcome; admission, exit and undo never share a colour, icon or headline.
+
+    `volunteer_search`: the window has the volunteers' "Search guest" button, so the next step names it.
+    """
+    search = VOLUNTEER_SEARCH if volunteer_search else STAFF_SEARCH
     verdict = outcome.verdict
     guest = verdict.guest
     name = guest.display_name if guest is not None else ""
@@ -67,8 +73,9 @@ def screen_for(outcome: ScanOutcome, now: datetime) -> Screen:
     if kind is VerdictKind.UNKNOWN:
         code = shown_code(outcome)
         when = f"Code: {code}" if code else "The scan held no readable code."
-        return Screen("red", "✖", verdict.message, DESK, when, UNKNOWN_ADVICE, strip_label=code or "No code")
-    return Screen("red", "✖", verdict.message, name, DESK, STAFF_SEARCH, strip_label=name)
+        advice = f"{search}. {OLD_BADGE}"
+        return Screen("red", "✖", verdict.message, DESK, when, advice, strip_label=code or "No code")
+    return Screen("red", "✖", verdict.message, name, DESK, search, strip_label=name)
 
 
 def field_label(name: str) -> str:

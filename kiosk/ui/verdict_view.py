@@ -141,6 +141,8 @@ class VerdictView(QWidget):
         self.recent = recent if recent is not None else RecentVerdicts(parent=self)
         self.outcome: ScanOutcome | None = None
         self.colour = "ready"
+        # The window has the volunteers' "Search guest" button (the next step on a refusal names it).
+        self.volunteer_search = True
         self.hold_seconds = 0.0
         self._companions: list[Guest] = []
         self._entry: RecentEntry | None = None
@@ -201,7 +203,7 @@ class VerdictView(QWidget):
         self._leave_prompt()
         self.outcome = outcome
         guest = outcome.verdict.guest
-        screen = screen_for(outcome, self._clock())
+        screen = screen_for(outcome, self._clock(), volunteer_search=self.volunteer_search)
         self._paint(screen)
         self.name.setText(screen.big)
         self.name.setVisible(bool(screen.big))

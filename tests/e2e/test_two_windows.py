@@ -98,7 +98,7 @@ def test_two_doors_see_each_other_within_one_pull_interval(
             seen_after = await until(lambda: inside(north, second), timeout=10)
             assert seen_after <= INTERVAL + 1.0
             # Both status lines count both check-ins (500 guests, none of them deleted).
-            await until(lambda: all(w.status_bar.counts.text() == "In 2 / 500" for w in windows), timeout=5)
+            await until(lambda: all(w.status_bar.said(w.status_bar.counts) == "In 2 / 500" for w in windows), timeout=5)
         finally:
             for c in controllers:
                 await c.stop()

@@ -28,6 +28,7 @@ GUESTS = [
         id="g-anna",
         access_code="ANNA2345",
         registration_state="registered",
+        highlight_color="#f5c518",
         client_update=NOW - timedelta(days=1),
         fields={"firstName": "Anna", "lastName": "Müller", "customField1": "VIP"},
     ),
@@ -130,6 +131,10 @@ def test_staff_from_the_volunteer_search_needs_the_pin_and_then_shows_everything
 def test_the_volunteer_search_can_be_switched_off(make_window: MakeWindow) -> None:
     window = make_window(AskPin(), volunteer_search=False)
     assert not window.search_button.isVisibleTo(window)
+    # A refusal then names the way that is left: the staff area.
+    window.controller.handle_scan("NOPE-0000")
+    assert window.verdict.colour == "red"
+    assert window.verdict.advice.full_text().startswith("Staff: search the guest by name (Staff button, F2)")
 
 
 def test_the_search_box_has_the_focus_when_the_staff_area_opens(qtbot: QtBot, make_window: MakeWindow) -> None:
@@ -169,3 +174,10 @@ def test_a_scan_closes_a_pin_keypad_left_open_and_shows_its_verdict(qtbot: QtBot
     assert seen == [True]
     assert window.current_page() is window.verdict and window.verdict.colour == "green"
     assert QApplication.activeModalWidget() is None
+
+
+def test_the_band_says_what_the_event_calls_the_highlight_colour(make_window: MakeWindow) -> None:
+    window = make_window(AskPin(), highlight_labels={"#F5C518": "VIP: escort to the front row"})
+    window.controller.handle_scan("ANNA2345")
+    assert window.verdict.colour == "green"
+    assert window.verdict.band.isVisibleTo(window) and window.verdict.band.text() == "★ VIP: escort to the front row"

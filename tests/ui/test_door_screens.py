@@ -208,7 +208,7 @@ def test_an_unknown_code_is_shown_as_scanned_with_what_to_do_next(qtbot: QtBot, 
     assert view.colour == "red"
     assert view.when.text() == "Code: ZX-404-Nope"
     assert view.name.text() == "Please go to the registration desk"  # the biggest line: the next step
-    assert "Staff: search the guest by name" in view.advice.full_text()
+    assert "tap “Search guest” and find the guest by name" in view.advice.full_text()
     assert "reprinted badge" in view.advice.full_text()  # an old badge's code: same screen, a reason
 
 
@@ -219,7 +219,7 @@ def test_a_removed_or_deregistered_guest_also_gets_the_next_step(qtbot: QtBot, c
     view.show_outcome(ScanOutcome("zoe", Verdict(VerdictKind.DEREGISTERED, gone), None))
     assert view.name.text() == "Zoë"
     assert view.when.text() == "Please go to the registration desk"
-    assert view.advice.full_text().startswith("Staff: search the guest by name")
+    assert view.advice.full_text().startswith("Door team: tap “Search guest”")
 
 
 # --- item 8: the smallest text is readable from two metres

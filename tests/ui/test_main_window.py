@@ -145,6 +145,22 @@ def test_the_next_scan_replaces_the_verdict_at_once(
     assert window.verdict.colour == "amber"
 
 
+def test_a_refusal_stays_in_view_on_the_ready_screen_after_the_next_scan(
+    qtbot: QtBot, station: Station, make_window: MakeWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(verdict_view.SHOW_SECONDS, "green", 0.1)
+    window = make_window()
+    window.controller.handle_scan("NOPE-404")
+    assert window.verdict.colour == "red"
+    window.controller.handle_scan("DAN23456")  # 300 ms later at a real door: the red screen is gone
+    qtbot.waitUntil(lambda: window.current_page() is window.ready, timeout=2000)
+    strip = window.ready.strip
+    assert strip is not None and strip.isVisible()
+    texts = strip.chip_texts()
+    assert len(texts) == 2 and "Dan Nowak" in texts[0] and "NOPE-404" in texts[1]
+    assert strip.chips[1].property("scheme") == "red"
+
+
 def test_scanner_burst_needs_no_focus_and_one_key_answers_the_companion_prompt(
     qtbot: QtBot, station: Station, make_window: MakeWindow, qapp: QApplication
 ) -> None:

@@ -81,8 +81,19 @@ def station(tmp_path: Path) -> Iterator[Station]:
     st.store.close()
 
 
+# The two screens the door screens are looked at on: a 7-inch kiosk and a laptop.
+SIZES = [(800, 480), (1280, 800)]
+
+
+@pytest.fixture(params=SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
+def size(request: pytest.FixtureRequest) -> tuple[int, int]:
+    return request.param
+
+
 @pytest.fixture()
-def shoot(qtbot: QtBot, tmp_path_factory: pytest.TempPathFactory) -> Callable[[MainWindow, str], QImage]:
+def shoot(
+    qtbot: QtBot, tmp_path_factory: pytest.TempPathFactory, size: tuple[int, int]
+) -> Callable[[MainWindow, str], QImage]:
     chosen = os.environ.get(SHOTS_ENV)
     shots = Path(chosen) if chosen else tmp_path_factory.mktemp("screenshots")
     shots.mkdir(parents=True, exist_ok=True)
@@ -90,17 +101,21 @@ def shoot(qtbot: QtBot, tmp_path_factory: pytest.TempPathFactory) -> Callable[[M
     def take(window: MainWindow, name: str) -> QImage:
         qtbot.wait(60)  # the status counts are re-read just after a scan
         image = window.grab().toImage()
-        assert image.save(str(shots / f"{name}.png"))
+        # Nothing may make the window wider or taller than the screen it is shown on.
+        assert (image.width(), image.height()) == size, f"{name}: {image.width()}x{image.height()}"
+        assert image.save(str(shots / f"{name}-{size[0]}x{size[1]}.png"))
         return image
 
     return take
 
 
-def make_window(qtbot: QtBot, station: Station, clock: Clock) -> tuple[MainWindow, StationController]:
+def make_window(
+    qtbot: QtBot, station: Station, clock: Clock, size: tuple[int, int] = (1280, 800)
+) -> tuple[MainWindow, StationController]:
     controller = StationController(station, clock=clock)
     window = MainWindow(controller, pin_guard=PinGuard(station.data_dir))
     qtbot.addWidget(window)
-    window.resize(1280, 800)
+    window.resize(*size)
     window.show()
     controller.refresh_status()
     return window, controller
@@ -110,9 +125,11 @@ def colour_at(image: QImage, x: int, y: int) -> str:
     return QColor(image.pixel(x, y)).name()
 
 
-def test_ready_and_verdict_screens(qtbot: QtBot, station: Station, shoot: Callable[..., QImage]) -> None:
+def test_ready_and_verdict_screens(
+    qtbot: QtBot, station: Station, shoot: Callable[..., QImage], size: tuple[int, int]
+) -> None:
     clock = Clock()
-    window, controller = make_window(qtbot, station, clock)
+    window, controller = make_window(qtbot, station, clock, size)
     assert colour_at(shoot(window, "ready"), 20, 20) == SCHEMES["ready"].background
 
     clock.now = NOW - timedelta(minutes=12)
@@ -124,8 +141,11 @@ def test_ready_and_verdict_screens(qtbot: QtBot, station: Station, shoot: Callab
 
     admitted = controller.handle_scan("MJNG2345")
     assert admitted is not None and len(admitted.companions) == 2
-    image = shoot(window, "admitted")
+    image = shoot(window, "admitted")  # with its companions question
     assert colour_at(image, 20, 20) == SCHEMES["green"].background
+    assert window.verdict.prompt_visible
+    window.verdict.answer_companions(True)
+    assert colour_at(shoot(window, "companions"), 20, 20) == SCHEMES["green"].background
 
     controller.handle_scan("ZX-404-NOPE")
     assert colour_at(shoot(window, "unknown"), 20, 20) == SCHEMES["red"].background
@@ -133,12 +153,24 @@ def test_ready_and_verdict_screens(qtbot: QtBot, station: Station, shoot: Callab
     controller.handle_scan("ZOE23456")
     assert colour_at(shoot(window, "deregistered"), 20, 20) == SCHEMES["red"].background
 
+    # What the controller sends when a scan cannot be saved: the status line and the red screen.
+    controller.problem.emit("The scan could not be saved: database or disk is full. Please try again.")
     window.show_not_saved("database or disk is full")
     assert colour_at(shoot(window, "not-saved"), 20, 20) == SCHEMES["red"].background
+    assert window.status_bar.problem in window.status_bar.shown_items()
+
+    assert controller.set_mode("check-out")
+    window.show_ready()
+    shoot(window, "ready-check-out")
+    out = controller.handle_scan("SOREN234")
+    assert out is not None and out.kind.value == "checked_out"
+    assert colour_at(shoot(window, "checked-out"), 20, 20) == SCHEMES["blue"].background
 
 
-def test_offline_screen(qtbot: QtBot, station: Station, shoot: Callable[..., QImage]) -> None:
-    window, controller = make_window(qtbot, station, Clock())
+def test_offline_screen(
+    qtbot: QtBot, station: Station, shoot: Callable[..., QImage], size: tuple[int, int]
+) -> None:
+    window, controller = make_window(qtbot, station, Clock(), size)
     controller.handle_scan("LUKASZ23")
     station.store.update_sync_state(online=False, last_success=NOW - timedelta(minutes=9),
                                     last_error="Server unreachable: connection refused")
@@ -151,8 +183,10 @@ def test_offline_screen(qtbot: QtBot, station: Station, shoot: Callable[..., QIm
     assert bar.queued.text() == "Queued 1"
 
 
-def test_search_screen(qtbot: QtBot, station: Station, shoot: Callable[..., QImage]) -> None:
-    window, _ = make_window(qtbot, station, Clock())
+def test_search_screen(
+    qtbot: QtBot, station: Station, shoot: Callable[..., QImage], size: tuple[int, int]
+) -> None:
+    window, _ = make_window(qtbot, station, Clock(), size)
     assert window.open_staff()
     panel = window.staff_panel
     panel.search_edit.setText("nunez")
@@ -170,8 +204,10 @@ class FakeDemo:
         self.server_online = online
 
 
-def test_demo_ready_screen(qtbot: QtBot, station: Station, shoot: Callable[..., QImage]) -> None:
-    window, _ = make_window(qtbot, station, Clock())
+def test_demo_ready_screen(
+    qtbot: QtBot, station: Station, shoot: Callable[..., QImage], size: tuple[int, int]
+) -> None:
+    window, _ = make_window(qtbot, station, Clock(), size)
     panel = attach_demo(window, FakeDemo())
     shoot(window, "demo-ready")
     assert [card.text() for card in panel.cards] == list(FakeDemo.codes)
