@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from kiosk.platforms import UnknownPlatform, platform_named
 from kiosk.remote.base import Connector, EventInfo
-from kiosk.remote.invitario import InvitarioConnector
 from kiosk.remote.urls import check_server_url
 from kiosk.services.checkin import CheckIn
 from kiosk.services.station import Station
@@ -48,15 +48,25 @@ def check_server_address(url: str) -> None:
         raise ConfigError(f"The port in {url!r} must be a number from 1 to 65535.")
 
 
+def check_platform(name: str) -> None:
+    """ConfigError with one line (naming the platforms kiosk can talk to) unless kiosk can use `name`."""
+    try:
+        platform_named(name)
+    except UnknownPlatform as err:
+        raise ConfigError(str(err)) from None
+
+
 def make_connector(config: StationConfig, api_key: str, **options: Any) -> Connector:
-    """The connector for the configured server; refuses plain http beyond the local network."""
+    """The connector for the configured platform and server; refuses plain http beyond the local network."""
+    check_platform(config.platform)
     check_server_address(config.server_url)
     warning = check_server_url(config.server_url)
     if warning:
         log.warning("%s", warning)
     verify: bool | str = config.ca_bundle or True
-    return InvitarioConnector(config.server_url, config.event_id, api_key, config.station,
-                              verify=verify, **options)
+    factory = platform_named(config.platform).connector
+    assert factory is not None  # platform_named returns usable platforms only
+    return factory(config.server_url, config.event_id, api_key, config.station, verify=verify, **options)
 
 
 def open_station(data_dir: Path, *, create_mirror: bool = True, **connector_options: Any) -> Station:
@@ -74,6 +84,7 @@ def open_station(data_dir: Path, *, create_mirror: bool = True, **connector_opti
 async def configure_station(data_dir: Path, config: StationConfig, api_key: str) -> EventInfo:
     """Log in to check the settings, then save them; nothing is saved when the server refuses them."""
     # Settings that can never work are refused before the login, each in one line (ConfigError).
+    check_platform(config.platform)
     check_pull_interval(config.pull_interval_s)
     check_data_dir(data_dir)
     if not api_key.strip():
@@ -86,7 +97,9 @@ async def configure_station(data_dir: Path, config: StationConfig, api_key: str)
         await connector.aclose()
     ensure_private_dir(data_dir)
     previous = _previous_config(data_dir)
-    if previous is not None and (previous.server_url, previous.event_id) != (config.server_url, config.event_id):
+    if previous is not None and (previous.platform, previous.server_url, previous.event_id) != (
+        config.platform, config.server_url, config.event_id
+    ):
         _forget_previous_event(data_dir, previous)
     if not config.event_name and info.name:
         config = replace(config, event_name=info.name)
@@ -137,7 +150,7 @@ def wipe_station(data_dir: Path) -> list[str]:
     return wipe_station_files(data_dir)
 
 
-def station_identity(data_dir: Path) -> tuple[str, str, str, int, int] | None:
+def station_identity(data_dir: Path) -> tuple[str, str, str, str, int, int] | None:
     """What makes the station in `data_dir` the one a running process opened: its server, event and name,
     and the mirror file. None when no station is there (wiped); a new value when it was reconfigured."""
     try:
@@ -145,4 +158,4 @@ def station_identity(data_dir: Path) -> tuple[str, str, str, int, int] | None:
         mirror = mirror_path(data_dir).stat()
     except (ConfigError, OSError):
         return None
-    return config.server_url, config.event_id, config.station, mirror.st_dev, mirror.st_ino
+    return config.platform, config.server_url, config.event_id, config.station, mirror.st_dev, mirror.st_ino

@@ -18,6 +18,7 @@ from kiosk.app import Station, configure_station, open_station, station_identity
 from kiosk.domain import Guest, Mode
 from kiosk.domain.safe_text import json_terminal_safe, terminal_safe
 from kiosk.domain.timeutil import format_time
+from kiosk.platforms import DEFAULT_PLATFORM, PLATFORMS, usable_names
 from kiosk.remote.base import AuthRefused, Misconfigured, ProtocolError, RemoteError
 from kiosk.services.sync import SyncReport, clock_warning
 from kiosk.storage import StoreError, SyncState
@@ -50,8 +51,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("configure", help="set up this station (logs in to check the settings)",
                        epilog=f"The API key (app code) comes from --api-key-file or --api-key, else ${API_KEY_ENV}. "
                        "Other users can read --api-key in the process list while configure runs.")
+    p.add_argument("--platform", default=DEFAULT_PLATFORM, metavar="NAME",
+                   help=f"the event platform the server is: {', '.join(usable_names())} (default {DEFAULT_PLATFORM})")
     p.add_argument("--server", required=True, help="base URL of the check-in server")
-    p.add_argument("--event-id", required=True)
+    p.add_argument("--event-id", required=True, help="the event's id on the platform")
     key = p.add_mutually_exclusive_group()
     key.add_argument("--api-key-file", metavar="FILE",
                      help="read the app code of the event's check-in configuration from FILE, or from standard "
@@ -244,7 +247,7 @@ def _configure(data_dir: Path, args: argparse.Namespace) -> int:
     server = args.server.strip()
     config = StationConfig(server_url=server, event_id=args.event_id, station=args.station,
                            badge_field=args.badge_field, pull_interval_s=args.pull_interval,
-                           ca_bundle=args.ca_bundle)
+                           ca_bundle=args.ca_bundle, platform=args.platform.strip().lower())
     try:
         info = asyncio.run(configure_station(data_dir, config, _api_key(args)))
     except (AuthRefused, Misconfigured, ProtocolError) as err:  # it answered, but not yes
@@ -363,8 +366,10 @@ def _status(station: Station, args: argparse.Namespace) -> int:
 
 def _print_status(config: StationConfig, counts: dict[str, int], state: SyncState,
                   args: argparse.Namespace) -> int:
+    platform = PLATFORMS.get(config.platform)
     status = {
-        "station": config.station, "event": config.event_id,
+        "station": config.station, "platform": config.platform, "event": config.event_id,
+        "uploads": platform.capabilities.uploads.value if platform is not None else None,
         "guests": counts["guests"], "deleted": counts["deleted"], "checked_in": counts["checked_in"],
         "queued": counts["queued"], "conflicts": counts["conflicts"], "scans": counts["scans"],
         "last_sync": format_time(state.last_success), "last_attempt": format_time(state.last_attempt),

@@ -42,6 +42,8 @@ class StationConfig:
     ca_bundle: str | None = None
     # Seconds without staff input after which the staff area closes (and needs the PIN again); 0: never.
     staff_lock_s: float = 120.0
+    # Which event platform the server is (kiosk.platforms); a config.json from before platforms had none.
+    platform: str = "invitario"
     extra: dict[str, Any] = field(default_factory=dict)
 
 

@@ -1,0 +1,97 @@
+"""One package per event platform: its connector, its mapper, its emulator, and its contract.
+
+This module is the registry: which platforms kiosk knows, what each can do (`Capabilities`), and which of
+them kiosk can already talk to. The composition root (`kiosk.app`) asks it for a station's connector; the
+command line asks it which names are valid. Each platform's own package (or, for Invitario today,
+`kiosk.remote`) is the only code that knows that platform's HTTP.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from kiosk.platforms.base import Capabilities, Listing, Uploads
+from kiosk.remote.base import Connector
+
+DEFAULT_PLATFORM = "invitario"
+
+# Builds a connector: (server URL, event id, API key, station name, TLS verify, connector options).
+ConnectorFactory = Callable[..., Connector]
+
+
+class UnknownPlatform(ValueError):
+    """A platform name kiosk does not know, or one it has no connector for yet; one line for people."""
+
+
+@dataclass(frozen=True)
+class Platform:
+    name: str
+    title: str
+    # The platform's API document, as restated in docs/platforms/.
+    document: str
+    capabilities: Capabilities
+    # None: the contract is written down (docs/platforms/) but kiosk cannot talk to it yet.
+    connector: ConnectorFactory | None = None
+
+    @property
+    def usable(self) -> bool:
+        return self.connector is not None
+
+
+def _invitario(server_url: str, event_id: str, api_key: str, station: str, **options: Any) -> Connector:
+    from kiosk.remote.invitario import InvitarioConnector
+
+    return InvitarioConnector(server_url, event_id, api_key, station, **options)
+
+
+PLATFORMS: dict[str, Platform] = {
+    p.name: p
+    for p in (
+        Platform(
+            "invitario",
+            "Invitario (v1 guest API)",
+            "docs/platforms/invitario.md",
+            Capabilities(Listing.INCREMENTAL, Uploads.SERVER, check_out=True, undo=True),
+            _invitario,
+        ),
+        Platform(
+            "plandocket",
+            "PlanDocket",
+            "docs/platforms/plandocket.md",
+            Capabilities(Listing.FULL, Uploads.SERVER, check_out=True, undo=True),
+        ),
+        Platform(
+            "webkasa",
+            "Webkasa",
+            "docs/platforms/webkasa.md",
+            Capabilities(Listing.FULL, Uploads.STATION_ONLY, check_out=False, undo=False),
+        ),
+        Platform(
+            "conferences-io",
+            "Conferences i/o",
+            "docs/platforms/conferences-io.md",
+            Capabilities(Listing.FULL, Uploads.STATION_ONLY, check_out=False, undo=False),
+        ),
+    )
+}
+
+
+def usable_names() -> list[str]:
+    """The platforms a station can be configured for today."""
+    return [name for name, p in PLATFORMS.items() if p.usable]
+
+
+def platform_named(name: str) -> Platform:
+    """The usable platform called `name`; UnknownPlatform with one line naming the usable ones otherwise."""
+    known = ", ".join(usable_names())
+    platform = PLATFORMS.get(name)
+    if platform is None:
+        raise UnknownPlatform(f"kiosk does not know the platform {name!r}; it knows: {known}.")
+    if not platform.usable:
+        raise UnknownPlatform(
+            f"kiosk has no connector for {platform.title} yet (its contract: {platform.document}); "
+            f"it can talk to: {known}."
+        )
+    return platform

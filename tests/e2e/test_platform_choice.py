@@ -1,0 +1,47 @@
+"""`kiosk configure --platform` and `kiosk status`: the platform is part of a station's settings."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from kiosk.server.run import ServerThread
+from tests.e2e.procs import API_KEY, EVENT_ID, child_env, kiosk_json
+
+
+@pytest.fixture()
+def server(tmp_path: Path) -> Iterator[ServerThread]:
+    with ServerThread(tmp_path / "server.sqlite3", event_id=EVENT_ID, api_key=API_KEY, guests=5, seed=1) as srv:
+        yield srv
+
+
+def configure(data_dir: Path, url: str, *extra: str) -> subprocess.CompletedProcess[str]:
+    args = ["configure", "--server", url, "--event-id", EVENT_ID, "--api-key", API_KEY, "--station", "Door"]
+    return subprocess.run([sys.executable, "-m", "kiosk", "--data-dir", str(data_dir), *args, *extra],
+                          capture_output=True, text=True, timeout=120, env=child_env())
+
+
+@pytest.mark.parametrize(("name", "says"), [
+    ("eventbrite", "kiosk does not know the platform 'eventbrite'; it knows: invitario."),
+    ("conferences-io", "no connector for Conferences i/o yet"),
+])
+def test_a_platform_kiosk_cannot_use_is_one_line_and_saves_nothing(
+    name: str, says: str, server: ServerThread, tmp_path: Path
+) -> None:
+    result = configure(tmp_path / "station", server.url, "--platform", name)
+    assert result.returncode == 2, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and says in lines[0] and "invitario" in lines[0], result.stderr
+    assert not (tmp_path / "station" / "config.json").exists()
+
+
+def test_status_names_the_platform_and_where_check_ins_go(server: ServerThread, tmp_path: Path) -> None:
+    station = tmp_path / "station"
+    result = configure(station, server.url, "--platform", "Invitario")  # names are not case-sensitive
+    assert result.returncode == 0, result.stderr
+    status = kiosk_json(station, "status")
+    assert status["platform"] == "invitario" and status["uploads"] == "server"
