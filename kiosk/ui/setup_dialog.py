@@ -1,4 +1,4 @@
-"""First-run setup: server address, event ID, app code and station name, checked against the server.
+"""First-run setup: platform, server address, event ID, app code and station name, checked against the server.
 
 The check runs as an asyncio task on the qasync loop, so the window stays responsive while it waits.
 """
@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QComboBox,
     QDialog,
     QFormLayout,
     QHBoxLayout,
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kiosk.platforms import DEFAULT_PLATFORM, PLATFORMS, usable_names
 from kiosk.remote.base import AuthRefused, ProtocolError, RemoteError, RetryLater
 from kiosk.storage import StoreError
 from kiosk.storage.config import ConfigError, StationConfig
@@ -44,7 +46,10 @@ def url_problem(url: str) -> str | None:
         return f"Enter the server address. {example}"
     if any(ch.isspace() for ch in url):
         return f"The server address must not contain spaces. {example}"
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # e.g. "http://[::1" (an unclosed IPv6 bracket)
+        return f"The server address is not written correctly. {example}"
     if parts.scheme not in ("http", "https"):
         return f"The server address must start with https:// (or http:// on a local network). {example}"
     try:
@@ -99,6 +104,11 @@ class SetupDialog(QDialog):
 
         intro = QLabel("Copy these values from the Check-in menu of the event's back office.")
         intro.setWordWrap(True)
+        # The platforms kiosk can talk to; the others are named in the README's Platforms table.
+        self.platform_box = QComboBox()
+        self.platform_box.setMinimumHeight(_FIELD_HEIGHT)
+        for name in usable_names():
+            self.platform_box.addItem(PLATFORMS[name].title, name)
         self.url_edit = self._field("https://checkin.example.org")
         self.event_edit = self._field("e.g. 123")
         self.key_edit = self._field("App code")
@@ -113,6 +123,7 @@ class SetupDialog(QDialog):
         key_row.addWidget(self.key_edit, 1)
         key_row.addWidget(self.show_key)
         form = QFormLayout()
+        form.addRow("Platform:", self.platform_box)
         form.addRow("Server address:", self.url_edit)
         form.addRow("Event ID:", self.event_edit)
         form.addRow("App code:", key_row)
@@ -157,6 +168,9 @@ class SetupDialog(QDialog):
         if initial is None:
             self.station_edit.setText(socket.gethostname()[:64])
             return
+        index = self.platform_box.findData(initial.platform)
+        if index >= 0:
+            self.platform_box.setCurrentIndex(index)
         self.url_edit.setText(initial.server_url)
         self.event_edit.setText(initial.event_id)
         self.station_edit.setText(initial.station)
@@ -176,6 +190,7 @@ class SetupDialog(QDialog):
         api_key = self.key_edit.text().strip()
         station = self.station_edit.text().strip()
         badge = self.badge_edit.text().strip() or DEFAULT_BADGE_FIELD
+        platform = str(self.platform_box.currentData() or DEFAULT_PLATFORM)
         problem = url_problem(url)
         if problem:
             self.url_edit.setFocus()
@@ -189,12 +204,16 @@ class SetupDialog(QDialog):
                 edit.setFocus()
                 return missing
         if self._initial is None:
-            config = StationConfig(server_url=url, event_id=event_id, station=station, badge_field=badge)
+            config = StationConfig(
+                server_url=url, event_id=event_id, station=station, badge_field=badge, platform=platform
+            )
             return config, api_key
         # Reconfiguring keeps the other settings; the event name only while it is the same event.
-        same_event = (self._initial.server_url, self._initial.event_id) == (url, event_id)
+        same_event = (self._initial.platform, self._initial.server_url, self._initial.event_id) == (
+            platform, url, event_id
+        )
         config = replace(self._initial, server_url=url, event_id=event_id, station=station, badge_field=badge,
-                         event_name=self._initial.event_name if same_event else "")
+                         platform=platform, event_name=self._initial.event_name if same_event else "")
         return config, api_key
 
     def start_check(self) -> None:
@@ -246,6 +265,7 @@ class SetupDialog(QDialog):
         self.connect_button.setText("Checking…" if busy else "Connect")
         for edit in (self.url_edit, self.event_edit, self.key_edit, self.station_edit, self.badge_edit):
             edit.setReadOnly(busy)
+        self.platform_box.setEnabled(not busy)
 
     def _say(self, text: str, *, error: bool) -> None:
         self.status.setStyleSheet(_ERROR_STYLE if error else "")

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QDialog, QLineEdit
 from pytestqt.qtbot import QtBot
 
 from kiosk.app import configure_station
+from kiosk.platforms import usable_names
 from kiosk.remote.base import AuthRefused, EventInfo, ProtocolError, RetryLater
 from kiosk.server.run import ServerThread
 from kiosk.storage.config import ConfigError, StationConfig
@@ -66,6 +67,13 @@ def test_success_accepts_and_hands_back_the_settings(qtbot: QtBot, loop: qasync.
     assert (config.server_url, config.event_id, config.station, config.badge_field) == (
         "https://checkin.example.org", "123", "Door 1", "badgeNo")
     assert api_key == "aBcDeFgH" and server.calls == [(config, api_key)]
+    assert config.platform == "invitario"  # the platform chosen in the dialog reaches the settings
+
+
+def test_the_dialog_offers_the_platforms_kiosk_can_talk_to(qtbot: QtBot) -> None:
+    dialog = make_dialog(qtbot, FakeServer())
+    offered = [dialog.platform_box.itemData(i) for i in range(dialog.platform_box.count())]
+    assert offered == usable_names() and dialog.platform_box.currentText() == "Invitario (v1 guest API)"
 
 
 def test_button_is_disabled_with_a_busy_indicator_while_checking(
@@ -133,6 +141,7 @@ def test_each_refusal_is_explained_and_the_dialog_stays(
         ({"url": "https://example.org:99999"}, "The port in the server address"),
         ({"url": "https://"}, "The server address has no host name."),
         ({"url": ""}, "Enter the server address."),
+        ({"url": "http://[::1"}, "The server address is not written correctly."),
         ({"event": "  "}, "Enter the event ID."),
         ({"key": ""}, "Enter the app code."),
         ({"station": ""}, "Enter a name for this station"),
