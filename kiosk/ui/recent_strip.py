@@ -102,18 +102,20 @@ class RecentStrip(QWidget):
         for index, chip in enumerate(self.chips):
             if index >= len(entries):
                 chip.setText("")
-                chip.setStyleSheet("background: transparent; border: none;")
+                _style(chip, "", "background: transparent; border: none;")
                 chip.setToolTip("")
                 continue
             entry = entries[index]
             scheme = scheme_for(entry.scheme)
-            chip.setFont(font(self._px))
-            chip.setStyleSheet(
+            if chip.font().pixelSize() != self._px:
+                chip.setFont(font(self._px))
+            _style(
+                chip,
+                entry.scheme,
                 f"QLabel {{ background: {scheme.background}; color: {scheme.text}; "
-                f"border: 2px solid {scheme.text}; border-radius: 6px; padding: 0 6px; }}"
+                f"border: 2px solid {scheme.text}; border-radius: 6px; padding: 0 6px; }}",
             )
             chip.setToolTip(entry.text)
-            chip.setProperty("scheme", entry.scheme)
         self._elide()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
@@ -131,3 +133,12 @@ class RecentStrip(QWidget):
         for chip, entry in zip(self.chips[:shown], entries, strict=False):
             width = max(20, chip.contentsRect().width() - 4)
             chip.setText(QFontMetrics(chip.font()).elidedText(entry.text, Qt.TextElideMode.ElideRight, width))
+
+
+def _style(chip: QLabel, scheme: str, sheet: str) -> None:
+    # A style sheet is re-parsed and the chip re-polished on every call: the slowest part of a verdict
+    # screen when five chips were restyled on every scan, so only a chip whose colour changed is.
+    if chip.property("sheet") != sheet:
+        chip.setStyleSheet(sheet)
+        chip.setProperty("sheet", sheet)
+    chip.setProperty("scheme", scheme)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from PySide6.QtCore import QRect, QSize, Qt
@@ -77,6 +78,13 @@ def font(pixel_size: int, *, bold: bool = False) -> QFont:
     return f
 
 
+@functools.lru_cache(maxsize=512)
+def _metrics(pixel_size: int, bold: bool) -> QFontMetrics:
+    # Fitting a label measures its text at several sizes; building a font and its metrics each time
+    # was half the cost of a verdict screen.
+    return QFontMetrics(font(pixel_size, bold=bold))
+
+
 def valid_colour(text: str | None) -> QColor | None:
     """A guest's highlightColor as a QColor, or None when it is missing or not a colour at all."""
     if not text or not isinstance(text, str):
@@ -107,6 +115,7 @@ class FitLabel(QLabel):
         self._max_px, self._min_px, self._bold, self._max_lines = max_px, min_px, bold, max_lines
         self._full = ""
         self._max_height = 0  # 0: no limit but the lines
+        self._fitted_for: tuple[object, ...] | None = None
         self.setWordWrap(True)
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
@@ -126,6 +135,8 @@ class FitLabel(QLabel):
         self._fit()
 
     def setText(self, text: str) -> None:
+        if text == self._full and self._fitted_for is not None:
+            return  # shown as fitted already (perhaps elided): nothing to measure again
         self._full = text
         super().setText(text)
         self._fit()
@@ -165,7 +176,7 @@ class FitLabel(QLabel):
 
     def height_at(self, px: int, width: int) -> int:
         """The height this label's text needs at `px` in `width`, at most `max_lines` lines."""
-        metrics = QFontMetrics(font(px, bold=self._bold))
+        metrics = _metrics(px, self._bold)
         lines = min(self._max_lines, max(1, self._line_count(metrics, width)))
         return metrics.lineSpacing() * lines + 2
 
@@ -176,7 +187,7 @@ class FitLabel(QLabel):
         return max(1, round(box.height() / max(1, metrics.lineSpacing())))
 
     def _fits(self, px: int, width: int) -> bool:
-        metrics = QFontMetrics(font(px, bold=self._bold))
+        metrics = _metrics(px, self._bold)
         longest_word = max((metrics.horizontalAdvance(w) for w in self._full.split()), default=0)
         lines = self._line_count(metrics, width)
         if self._max_height and lines * metrics.lineSpacing() > self._max_height:
@@ -185,6 +196,12 @@ class FitLabel(QLabel):
 
     def _fit(self) -> None:
         width = self._fit_width()
+        # The same text in the same room fits the same way: a verdict sets each size and text several
+        # times (text, then the page's sizes), and each search costs a few font measurements.
+        key = (self._full, width, self._min_px, self._max_px, self._max_lines, self._max_height, self._bold)
+        if key == self._fitted_for:
+            return
+        self._fitted_for = key
         low, high = self._min_px, self._max_px
         # Binary search: the largest size that fits (the smallest allowed one if nothing does).
         while low < high:
@@ -202,7 +219,7 @@ class FitLabel(QLabel):
 
     def _elided(self, px: int, width: int) -> str:
         """The last resort: as much as fits in `max_lines` lines, ending in an ellipsis."""
-        metrics = QFontMetrics(font(px, bold=self._bold))
+        metrics = _metrics(px, self._bold)
         lines = [line for line in self._full.splitlines() if line.strip()][: self._max_lines] or [""]
         per_line = max(1, self._max_lines // len(lines))
         if any(metrics.horizontalAdvance(word) > width for word in self._full.split()):
