@@ -8,7 +8,7 @@ EXIT_INTERRUPTED = 130  # 128 + SIGINT, what shells report for a command stopped
 
 
 def main() -> int:
-    # Importing the command line takes a few tenths of a second (httpx, sqlite-utils, the layers);
+    # Importing the command line takes a few tenths of a second (sqlite-utils, the layers);
     # cli.main handles Ctrl-C from then on, but before that Python would print a traceback.
     try:
         from kiosk.cli import main as cli_main

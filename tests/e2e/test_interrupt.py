@@ -11,14 +11,15 @@ from importlib.metadata import entry_points
 from tests.e2e.procs import child_env
 
 # A real SIGINT, delivered while the command line is still importing its dependencies: the moment
-# the first of them (httpx) starts loading, as a person's Ctrl-C right after Enter would land.
+# one of them (sqlite-utils, which every command loads; httpx now loads only with a connector) starts
+# loading, as a person's Ctrl-C right after Enter would land.
 _INTERRUPTED_WHILE_LOADING = textwrap.dedent(
     """
     import os, signal, sys
 
     class CtrlC:
         def find_spec(self, name, path=None, target=None):
-            if name == "httpx":
+            if name == "sqlite_utils":
                 sys.meta_path.remove(self)
                 os.kill(os.getpid(), signal.SIGINT)
             return None
