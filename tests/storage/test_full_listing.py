@@ -188,6 +188,23 @@ def test_the_last_page_and_the_sweep_fail_together(mirrored: Store, db_path: Pat
     assert listing_gens(mirrored)["g2"] is None
 
 
+
+def test_a_failing_sweep_takes_the_last_page_and_the_cursor_back_with_it(mirrored: Store, db_path: Path) -> None:
+    gen = mirrored.begin_listing()
+    mirrored.apply_pull_page(people("g1"), listing=gen)
+    saboteur = sqlite3.connect(db_path)
+    saboteur.execute(
+        "CREATE TRIGGER poison BEFORE UPDATE OF deleted ON guests WHEN new.deleted IS NOT NULL "
+        "BEGIN SELECT RAISE(ABORT, 'simulated sweep failure'); END"
+    )
+    saboteur.close()
+    renamed = guest("g2", code="code-g2", first="Ann", last="Renamed", updated=at(3))
+    with pytest.raises(StoreError, match="simulated sweep failure"):
+        mirrored.complete_listing(gen, at(30), [renamed, *people("brand-new")])
+    assert mirrored.sync_state().cursor == at(1)
+    assert mirrored.get_guest("brand-new") is None and mirrored.search("renamed") == []
+    assert mirrored.listing_under_way() == gen and deleted_ids(mirrored) == {"g5"}
+
 def test_a_listing_into_an_empty_mirror_then_a_second_one_sweeps(store: Store) -> None:
     everyone = PreparedPage(store.badge_field, people(*(f"p{i}" for i in range(3000))))
     gen = store.begin_listing()
