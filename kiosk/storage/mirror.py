@@ -22,17 +22,32 @@ from kiosk.storage.schema import FTS_COLUMNS
 
 log = logging.getLogger(__name__)
 
-_UPSERT = (
-    f"INSERT INTO guests ({', '.join(GUEST_COLUMNS)}) VALUES ({', '.join('?' * len(GUEST_COLUMNS))}) "
-    "ON CONFLICT(id) DO UPDATE SET "
-    + ", ".join(f"{c} = excluded.{c}" for c in GUEST_COLUMNS[1:])
-    # A re-pulled row identical to the mirrored one is left alone: no page or index is rewritten.
-    + " WHERE ("
-    + ", ".join(f"guests.{c}" for c in GUEST_COLUMNS[1:])
-    + ") IS NOT ("
-    + ", ".join(f"excluded.{c}" for c in GUEST_COLUMNS[1:])
-    + ")"
-)
+def _upsert_sql(listing: int | None = None) -> str:
+    """The bulk upsert; for a page of full listing `listing`, new and changed rows are stamped as written.
+
+    A generation is a literal (an integer this store handed out), so the rows need no extra value.
+    """
+    columns, values, assignments = list(GUEST_COLUMNS), ["?"] * len(GUEST_COLUMNS), [
+        f"{c} = excluded.{c}" for c in GUEST_COLUMNS[1:]
+    ]
+    if listing is not None:
+        columns.append("listing_gen")
+        values.append(str(int(listing)))
+        assignments.append(f"listing_gen = {int(listing)}")
+    return (
+        f"INSERT INTO guests ({', '.join(columns)}) VALUES ({', '.join(values)}) "
+        f"ON CONFLICT(id) DO UPDATE SET {', '.join(assignments)}"
+        # A re-pulled row identical to the mirrored one is left alone: no page or index is rewritten
+        # (on a listing, _STAMP then stamps it, which rewrites its table page and no index).
+        + " WHERE ("
+        + ", ".join(f"guests.{c}" for c in GUEST_COLUMNS[1:])
+        + ") IS NOT ("
+        + ", ".join(f"excluded.{c}" for c in GUEST_COLUMNS[1:])
+        + ")"
+    )
+
+
+_UPSERT = _upsert_sql()
 # Ordered so that, per guest, the last row read is the queued change that wins by client time.
 _QUEUED_PRESENCE = (
     "SELECT guest_id, check_in, check_out, client_update FROM outbox "
@@ -46,6 +61,9 @@ _FTS_COLS = ", ".join(FTS_COLUMNS)
 _FTS_SLICE = slice(GUEST_COLUMNS.index(FTS_COLUMNS[0]), GUEST_COLUMNS.index(FTS_COLUMNS[-1]) + 1)
 assert GUEST_COLUMNS[_FTS_SLICE] == FTS_COLUMNS, "searchable columns must stay adjacent in a guest row"
 _PAGE_IDS = "SELECT value FROM json_each(?)"
+# Only rows not stamped yet are rewritten; listing_gen is in no index, so only table pages change.
+_STAMP = f"UPDATE guests SET listing_gen = ? WHERE id IN ({_PAGE_IDS}) AND listing_gen IS NOT ?"
+_SWEEP = "UPDATE guests SET deleted = ? WHERE deleted IS NULL AND listing_gen IS NOT ? RETURNING id"
 _INDEXED_TEXT = f"SELECT id, {_FTS_COLS} FROM guests WHERE id IN ({_PAGE_IDS})"
 # External-content FTS5: an entry is removed by repeating the exact text it was indexed with.
 _FTS_DELETE = (
@@ -146,11 +164,12 @@ def prepare_rows(guests: Iterable[Guest], badge_field: str) -> dict[str, list[An
     return rows
 
 
-def write_rows(conn: sqlite3.Connection, rows: dict[str, list[Any]]) -> None:
+def write_rows(conn: sqlite3.Connection, rows: dict[str, list[Any]], listing: int | None = None) -> None:
     """Upsert prepared rows inside the caller's transaction, keeping the search index in step.
 
     A pull never erases a change still queued here: when this station's newest queued change for a
     guest is later (by client time) than the incoming row, the row keeps the queued presence.
+    With `listing`, every row of the page, identical ones included, is stamped with that generation.
     """
     if not rows:
         return
@@ -168,10 +187,32 @@ def write_rows(conn: sqlite3.Connection, rows: dict[str, list[Any]]) -> None:
     stale = _stale_search_entries(conn, rows) if newest_before else []
     if stale:
         conn.execute(_FTS_DELETE, (dump_json(stale),))
-    conn.executemany(_UPSERT, rows.values())
+    conn.executemany(_UPSERT if listing is None else _upsert_sql(listing), rows.values())
     conn.execute(_FTS_INSERT_NEW, (newest_before,))
     if stale:
         conn.execute(_FTS_INSERT_IDS, (dump_json(stale),))
+    if listing is not None and newest_before:
+        # Rows just inserted or changed carry the stamp already; this finds only the identical ones.
+        conn.execute(_STAMP, (int(listing), dump_json(list(rows)), int(listing)))
+
+
+def listing_seen(conn: sqlite3.Connection, gen: int) -> bool:
+    """Whether listing `gen` stamped any guest at all."""
+    return bool(conn.execute("SELECT EXISTS (SELECT 1 FROM guests WHERE listing_gen = ?)", (gen,)).fetchone()[0])
+
+
+def has_live_guests(conn: sqlite3.Connection) -> bool:
+    return bool(conn.execute("SELECT EXISTS (SELECT 1 FROM guests WHERE deleted IS NULL)").fetchone()[0])
+
+
+def sweep_listing(conn: sqlite3.Connection, gen: int, deleted_at: str) -> list[str]:
+    """Mark deleted every live guest that listing `gen` did not contain; their ids.
+
+    As a server deletion does: the row stays (a scan of its code still says "deleted"), only `deleted`
+    is set. The searchable columns are untouched, so the search index stays in step; search shows
+    live guests only. The outbox is not touched: a queued change for such a guest still goes up.
+    """
+    return [guest_id for (guest_id,) in conn.execute(_SWEEP, (deleted_at, int(gen)))]
 
 
 def _stale_search_entries(conn: sqlite3.Connection, rows: dict[str, list[Any]]) -> list[str]:

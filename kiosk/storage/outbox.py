@@ -10,7 +10,7 @@ from kiosk.domain.codes import MAX_CODE_LENGTH
 from kiosk.domain.models import Change, Guest
 from kiosk.domain.timeutil import format_time, parse_time
 from kiosk.storage.records import Conflict, ScanRecord
-from kiosk.storage.rows import CHANGE_COLUMNS, guest_from_json, guest_to_json, row_to_change
+from kiosk.storage.rows import CHANGE_COLUMNS, dump_json, guest_from_json, guest_to_json, row_to_change
 
 log = logging.getLogger(__name__)
 
@@ -88,6 +88,16 @@ def queued_changes(conn: sqlite3.Connection, limit: int) -> list[Change]:
 
 def queued_count(conn: sqlite3.Connection) -> int:
     return int(conn.execute("SELECT count(*) FROM outbox WHERE state = 'queued'").fetchone()[0])
+
+
+def queued_count_for(conn: sqlite3.Connection, guest_ids: Sequence[str]) -> int:
+    """Queued changes of any of these guests."""
+    return int(
+        conn.execute(
+            "SELECT count(*) FROM outbox WHERE state = 'queued' AND guest_id IN (SELECT value FROM json_each(?))",
+            (dump_json(list(guest_ids)),),
+        ).fetchone()[0]
+    )
 
 
 def mark_answered(

@@ -15,6 +15,18 @@ class StoreError(Exception):
     """
 
 
+class ListingRefused(StoreError):
+    """A full listing step was refused; nothing was written by it (its transaction was rolled back)."""
+
+
+class ListingNotOpen(ListingRefused):
+    """The generation given is not the listing under way: completed, or replaced by a newer begin_listing."""
+
+
+class EmptyListing(ListingRefused):
+    """A completed listing held no attendee while the mirror has live guests: nothing was deleted."""
+
+
 @dataclass(frozen=True)
 class ScanRecord:
     """One scan as the scan log keeps it, accepted or not."""

@@ -136,7 +136,20 @@ def _m1_initial(db: Database) -> None:
     db.table("meta").create({"key": str, "value": str}, pk="key")
 
 
-MIGRATIONS: list[Callable[[Database], None]] = [_m1_initial]
+def _m2_full_listing(db: Database) -> None:
+    """Mark and sweep for platforms that can only list every attendee (see Store.begin_listing).
+
+    guests.listing_gen: the newest full listing that contained the guest (NULL: none yet).
+    sync_state.listing_gen: the newest generation handed out, so that numbers never repeat;
+    sync_state.listing_open: the generation of the listing under way, NULL when none is.
+    Adding nullable or constant-default columns rewrites no row, so this is instant on a big mirror.
+    """
+    db.execute("ALTER TABLE guests ADD COLUMN listing_gen INTEGER")
+    db.execute("ALTER TABLE sync_state ADD COLUMN listing_gen INTEGER NOT NULL DEFAULT 0")
+    db.execute("ALTER TABLE sync_state ADD COLUMN listing_open INTEGER")
+
+
+MIGRATIONS: list[Callable[[Database], None]] = [_m1_initial, _m2_full_listing]
 
 
 def user_version(conn: sqlite3.Connection) -> int:

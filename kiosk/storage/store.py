@@ -23,7 +23,7 @@ from sqlite_utils import Database
 from kiosk.domain.models import Change, Guest
 from kiosk.domain.timeutil import format_time, parse_time, utcnow
 from kiosk.storage import dbfiles, mirror, outbox
-from kiosk.storage.records import Conflict, ScanRecord, StoreError, SyncState
+from kiosk.storage.records import Conflict, EmptyListing, ListingNotOpen, ScanRecord, StoreError, SyncState
 from kiosk.storage.rows import badge_norm_of
 from kiosk.storage.schema import BUSY_TIMEOUT_MS, configure, migrate
 
@@ -169,16 +169,103 @@ class Store:
         """Live guests whose name, company or email has a word starting with each typed word."""
         return mirror.search(self._conn, text, limit)
 
-    def apply_pull_page(self, guests: Sequence[Guest], *, cursor: datetime | None = None) -> None:
-        """Upsert a page of pulled guests; with `cursor`, move the cursor in the same transaction."""
+    def apply_pull_page(
+        self,
+        guests: Sequence[Guest],
+        *,
+        cursor: datetime | None = None,
+        listing: int | None = None,
+        last: bool = False,
+    ) -> int:
+        """Upsert a page of pulled guests; with `cursor`, move the cursor in the same transaction.
+
+        With `listing` (a generation from begin_listing) the page belongs to that full listing: every
+        guest in it is stamped as seen, identical ones too. With `last` as well, the listing completes
+        in this same transaction (see complete_listing). Returns how many guests a completion marked
+        deleted, else 0. ListingNotOpen when `listing` is not the listing under way (nothing written).
+        """
+        if last and listing is None:
+            raise ValueError("only a page of a full listing (listing=...) can be its last")
         rows = mirror.prepare_rows(guests, self.badge_field)
+        swept = 0
         with self._write() as conn:
-            mirror.write_rows(conn, rows)
+            if listing is not None:
+                self._check_open(conn, listing)
+            mirror.write_rows(conn, rows, listing)
+            if last:
+                assert listing is not None
+                swept = self._sweep(conn, listing, cursor)
             if cursor is not None:
                 conn.execute(
                     "UPDATE sync_state SET cursor = ?, last_success = ? WHERE id = 1",
                     (format_time(cursor), format_time(utcnow())),
                 )
+        if last:
+            log.info("full listing %d complete: %d guest(s) it did not contain marked deleted", listing, swept)
+        return swept
+
+    # --- full listings (mark and sweep)
+
+    def begin_listing(self) -> int:
+        """Start a full listing (every attendee, for platforms that cannot say what changed); its generation.
+
+        Generations are persisted and never repeat. A listing under way (a station killed half way, a
+        pull that failed) is abandoned by this: it changed nothing beyond the rows its pages upserted,
+        and its pages and completion are refused from now on (ListingNotOpen).
+        """
+        with self._write() as conn:
+            before = conn.execute("SELECT listing_open FROM sync_state WHERE id = 1").fetchone()[0]
+            conn.execute(
+                "UPDATE sync_state SET listing_gen = listing_gen + 1, listing_open = listing_gen + 1 WHERE id = 1"
+            )
+            gen = int(conn.execute("SELECT listing_gen FROM sync_state WHERE id = 1").fetchone()[0])
+        if before is not None:
+            log.info("full listing %d was never completed: abandoned for listing %d", before, gen)
+        return gen
+
+    def listing_under_way(self) -> int | None:
+        """The generation of the full listing begun and neither completed nor abandoned, or None."""
+        row = self._conn.execute("SELECT listing_open FROM sync_state WHERE id = 1").fetchone()
+        return None if row is None or row[0] is None else int(row[0])
+
+    def complete_listing(self, gen: int, cursor: datetime | None = None, guests: Sequence[Guest] = ()) -> int:
+        """Complete full listing `gen`, with its last page `guests`, in one transaction; how many were swept.
+
+        In the transaction that writes the last page and moves the cursor, every live guest the listing
+        did not contain (not stamped with `gen`) is marked deleted, as a server deletion marks it: the
+        row stays, with `deleted` set to `cursor` (the server's time of the listing; now when None). A
+        queued change of such a guest stays queued, to be uploaded or answered like any other.
+
+        The empty-listing rule: a listing that contained no attendee at all while the mirror holds live
+        guests is a server glitch far more likely than an emptied event, and must not empty the door's
+        list. It raises EmptyListing and changes nothing: not the rows, not the cursor; the listing
+        stays under way (a new begin_listing starts over). A listing of an empty mirror may be empty.
+        """
+        return self.apply_pull_page(guests, cursor=cursor, listing=gen, last=True)
+
+    @staticmethod
+    def _check_open(conn: sqlite3.Connection, gen: int) -> None:
+        under_way = conn.execute("SELECT listing_open FROM sync_state WHERE id = 1").fetchone()[0]
+        if under_way != gen:
+            now = f"listing {under_way} is under way" if under_way is not None else "no listing is under way"
+            raise ListingNotOpen(f"full listing {gen} is not the one under way ({now}); nothing was written")
+
+    def _sweep(self, conn: sqlite3.Connection, gen: int, cursor: datetime | None) -> int:
+        if not mirror.listing_seen(conn, gen) and mirror.has_live_guests(conn):
+            raise EmptyListing(
+                f"full listing {gen} came back with no attendee at all while this station has guests; "
+                "nothing was deleted and the guest list is unchanged"
+            )
+        swept = mirror.sweep_listing(conn, gen, format_time(cursor or utcnow()) or "")
+        conn.execute("UPDATE sync_state SET listing_open = NULL WHERE id = 1")
+        if swept:
+            queued = outbox.queued_count_for(conn, swept)
+            if queued:
+                log.warning(
+                    "full listing %d: %d queued change(s) belong to guests it no longer lists; they stay "
+                    "queued and are uploaded as usual", gen, queued,
+                )
+        return len(swept)
 
     def counts(self) -> dict[str, int]:
         """guests, deleted, checked_in, queued, conflicts (unacknowledged) and scans."""
@@ -287,7 +374,7 @@ class Store:
             conn.execute("DELETE FROM scans")
             conn.execute(
                 "UPDATE sync_state SET cursor = NULL, last_success = NULL, last_attempt = NULL, "
-                "last_error = NULL, clock_offset = 0, online = NULL WHERE id = 1"
+                "last_error = NULL, clock_offset = 0, online = NULL, listing_open = NULL WHERE id = 1"
             )
 
 
