@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from kiosk.platforms import UnknownPlatform, platform_named
+from kiosk.platforms import PLATFORMS, UnknownPlatform, platform_named
 from kiosk.remote.base import Connector, EventInfo
 from kiosk.remote.urls import check_server_url
 from kiosk.services.checkin import CheckIn
@@ -74,11 +74,21 @@ def open_station(data_dir: Path, *, create_mirror: bool = True, **connector_opti
 
     Without `create_mirror` (read-only commands) a station that has no mirror yet raises NoDatabaseYet.
     """
-    config = load_config(data_dir)
+    config = _within_platform_budget(load_config(data_dir))
     api_key = load_api_key(data_dir)
     store = Store.open(mirror_path(data_dir), badge_field=config.badge_field, create=create_mirror)
     connector = make_connector(config, api_key, **connector_options)
     return Station(data_dir, config, store, connector, CheckIn(store, config.station))
+
+
+def _within_platform_budget(config: StationConfig) -> StationConfig:
+    """The config with its pull interval raised to what the platform's request budget allows."""
+    platform = PLATFORMS.get(config.platform)
+    if platform is None or config.pull_interval_s >= platform.min_pull_interval_s:
+        return config
+    log.info("pulling every %g s, not %g s: %s allows no more", platform.min_pull_interval_s,
+             config.pull_interval_s, platform.title)
+    return replace(config, pull_interval_s=platform.min_pull_interval_s)
 
 
 async def configure_station(data_dir: Path, config: StationConfig, api_key: str) -> EventInfo:

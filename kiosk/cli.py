@@ -38,6 +38,10 @@ API_KEY_ENV = "KIOSK_API_KEY"
 STATION_CHECK_S = 1.0
 
 
+# The platforms `kiosk serve` can stand in for.
+EMULATED = ("invitario", "plandocket")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kiosk", description="Offline-first check-in desk.")
     parser.add_argument("--version", action="version", version=f"kiosk {__version__}")
@@ -62,7 +66,8 @@ def build_parser() -> argparse.ArgumentParser:
     key.add_argument("--api-key", metavar="KEY", help=f"the app code itself (visible in `ps`; prefer --api-key-file "
                      f"or ${API_KEY_ENV})")
     p.add_argument("--station", required=True, help="this station's name, e.g. 'North entrance'")
-    p.add_argument("--badge-field", default="externalId", help="guest field that holds the badge number")
+    p.add_argument("--badge-field", default=None,
+                   help="guest field that holds the badge number (default: the platform's, externalId for invitario)")
     p.add_argument("--pull-interval", type=float, default=15.0,
                    help=f"seconds between pulls, {PULL_INTERVAL_MIN_S:g} to {PULL_INTERVAL_MAX_S:g} (default 15)")
     p.add_argument("--ca-bundle", default=None, help="CA certificate file for a self-signed server")
@@ -102,7 +107,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     from kiosk.server.cli import add_serve_arguments
 
-    add_serve_arguments(sub.add_parser("serve", help="run the reference server (demo, tests, small events)"))
+    p = sub.add_parser("serve", help="run the reference server (demo, tests, small events)")
+    add_serve_arguments(p)
+    p.add_argument("--platform", default=DEFAULT_PLATFORM, choices=EMULATED,
+                   help="which platform's API to emulate (plandocket: in memory, --db is not used)")
     return parser
 
 
@@ -129,6 +137,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return run_bench_command(args)
         if args.command == "serve":
+            if args.platform == "plandocket":
+                from kiosk.platforms.plandocket.emulator import serve_until_stopped
+
+                return serve_until_stopped(host=args.host, port=args.port, event_key=args.event_id,
+                                           api_key=args.api_key, guests=args.guests, seed=args.seed,
+                                           clock_offset=args.clock_offset)
             from kiosk.server.cli import run_serve
 
             return run_serve(args)
@@ -245,9 +259,12 @@ def _api_key(args: argparse.Namespace) -> str:
 
 def _configure(data_dir: Path, args: argparse.Namespace) -> int:
     server = args.server.strip()
+    name = args.platform.strip().lower()
+    known = PLATFORMS.get(name)
+    badge_field = args.badge_field or (known.badge_field if known is not None else "externalId")
     config = StationConfig(server_url=server, event_id=args.event_id, station=args.station,
-                           badge_field=args.badge_field, pull_interval_s=args.pull_interval,
-                           ca_bundle=args.ca_bundle, platform=args.platform.strip().lower())
+                           badge_field=badge_field, pull_interval_s=args.pull_interval,
+                           ca_bundle=args.ca_bundle, platform=name)
     try:
         info = asyncio.run(configure_station(data_dir, config, _api_key(args)))
     except (AuthRefused, Misconfigured, ProtocolError) as err:  # it answered, but not yes

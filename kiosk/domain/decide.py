@@ -24,6 +24,7 @@ class VerdictKind(enum.StrEnum):
     UNKNOWN = "unknown"
     DELETED = "deleted"
     DEREGISTERED = "deregistered"
+    NOT_CONFIRMED = "not_confirmed"
 
     @property
     def colour(self) -> str:
@@ -52,7 +53,10 @@ MESSAGES = {
     VerdictKind.UNKNOWN: "Code not known",
     VerdictKind.DELETED: "This guest was removed from the list",
     VerdictKind.DEREGISTERED: "This guest has deregistered",
+    VerdictKind.NOT_CONFIRMED: "Registration not confirmed",
 }
+# Registration states that may not enter, and the verdict each gets (platforms map theirs onto these).
+REFUSED_STATES = {"deregistered": VerdictKind.DEREGISTERED, "not_confirmed": VerdictKind.NOT_CONFIRMED}
 
 
 @dataclass(frozen=True)
@@ -86,8 +90,9 @@ def decide(guest: Guest | None, pending: Sequence[Change], mode: Mode, now: date
         return Verdict(VerdictKind.UNKNOWN, None)
     if guest.deleted is not None:
         return Verdict(VerdictKind.DELETED, guest)
-    if guest.registration_state == "deregistered":
-        return Verdict(VerdictKind.DEREGISTERED, guest)
+    refused = REFUSED_STATES.get(guest.registration_state)
+    if refused is not None:
+        return Verdict(refused, guest)
     current = effective_guest(guest, pending)
     inside = current.is_inside
     wants_in = mode is Mode.CHECK_IN or (mode is Mode.TOGGLE and not inside)

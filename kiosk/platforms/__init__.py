@@ -34,6 +34,10 @@ class Platform:
     capabilities: Capabilities
     # None: the contract is written down (docs/platforms/) but kiosk cannot talk to it yet.
     connector: ConnectorFactory | None = None
+    # The shortest pull interval that keeps a station within the platform's request budget.
+    min_pull_interval_s: float = 1.0
+    # The guest field a badge's code is looked up in, unless the station says otherwise.
+    badge_field: str = "externalId"
 
     @property
     def usable(self) -> bool:
@@ -44,6 +48,12 @@ def _invitario(server_url: str, event_id: str, api_key: str, station: str, **opt
     from kiosk.remote.invitario import InvitarioConnector
 
     return InvitarioConnector(server_url, event_id, api_key, station, **options)
+
+
+def _plandocket(server_url: str, event_id: str, api_key: str, station: str, **options: Any) -> Connector:
+    from kiosk.platforms.plandocket.connector import PlanDocketConnector
+
+    return PlanDocketConnector(server_url, event_id, api_key, station, **options)
 
 
 PLATFORMS: dict[str, Platform] = {
@@ -61,6 +71,9 @@ PLATFORMS: dict[str, Platform] = {
             "PlanDocket",
             "docs/platforms/plandocket.md",
             Capabilities(Listing.FULL, Uploads.SERVER, check_out=True, undo=True),
+            _plandocket,
+            min_pull_interval_s=30.0,
+            badge_field="customerNumber",
         ),
         Platform(
             "webkasa",

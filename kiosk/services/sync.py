@@ -22,7 +22,7 @@ from kiosk.remote.base import (
     RemoteError,
     RetryLater,
 )
-from kiosk.storage import Store
+from kiosk.storage import EmptyListing, ListingRefused, Store
 from kiosk.storage.mirror import PreparedPage
 
 log = logging.getLogger(__name__)
@@ -174,15 +174,30 @@ class Sync:
         # An empty mirror (the first download) cannot admit anyone yet: big transactions, fewest commits.
         # Otherwise the door is open, and every write transaction stays short so a scan hardly waits.
         bulk = report.full and (await self._db(self._store.counts))["guests"] == 0
-        writer = _PullWriter(self, report, bulk)
+        # A platform that can only list everyone: whoever a completed listing lacks is gone (mark and sweep).
+        # Connectors without the attribute list changes only (the Invitario one, the tests' fakes).
+        listing = await self._db(self._store.begin_listing) if getattr(self._connector, "full_listing", False) \
+            else None
+        writer = _PullWriter(self, report, bulk, listing)
         try:
             async for page in self._connector.pull(state.cursor):
                 for line in page.malformed:
                     log.warning("skipped a malformed guest record: %s", line)
                 report.malformed += len(page.malformed)
                 await writer.add(page)
+        except EmptyListing as err:
+            # The server listed nobody while the door knows guests: a glitch must not empty the list.
+            log.error("full listing refused: %s", err)
+            report.error = "The server listed no attendees at all: the guest list was kept as it was."
+        except ListingRefused as err:
+            # Another process on this station began a newer listing: it finishes the job; this round retries.
+            report.error = f"The guest list download was overtaken by another on this station ({err})."
         finally:
             await writer.settle()
+        if listing is not None and report.malformed and report.ok:
+            report.notes.append(
+                f"{report.malformed} attendee record(s) could not be read: nobody was removed this round"
+            )
         self._note_clock(report)
 
     def _note_clock(self, report: SyncReport) -> None:
@@ -221,10 +236,12 @@ class _PullWriter:
     write transactions of `size` rows; the last carries the cursor, which so moves only once all landed.
     """
 
-    def __init__(self, sync: Sync, report: SyncReport, bulk: bool) -> None:
+    def __init__(self, sync: Sync, report: SyncReport, bulk: bool, listing: int | None = None) -> None:
         self._sync = sync
         self._report = report
         self._bulk = bulk
+        # The generation of the full listing this pull is, if it is one (see Store.begin_listing).
+        self._listing = listing
         self._badge_field = sync._store.badge_field
         self.size = BULK_WRITE_ROWS if bulk else FIRST_WRITE_ROWS
         self._pending = PreparedPage(self._badge_field)
@@ -270,7 +287,12 @@ class _PullWriter:
         self._writing = asyncio.ensure_future(self._write(guests, cursor))
 
     async def _write(self, guests: PreparedPage, cursor: datetime | None) -> None:
-        took = await self._sync._db(_timed, self._sync._store.apply_pull_page, guests, cursor)
+        # The last write of a full listing completes it (the sweep), unless a record could not be read:
+        # that attendee would be swept although the server still lists them.
+        listing = {} if self._listing is None else {
+            "listing": self._listing, "last": cursor is not None and not self._report.malformed
+        }
+        took = await self._sync._db(_timed, self._sync._store.apply_pull_page, guests, cursor, **listing)
         if not self._bulk and len(guests) and took > 0:
             # Aim the next transaction at the budget; a scan waits at most about one transaction.
             wanted = int(len(guests) * WRITE_BUDGET_S / took)
@@ -297,10 +319,12 @@ class _PullWriter:
             log.warning("a pulled page was not written either: %s", writing.exception())
 
 
-def _timed(apply: Callable[..., None], guests: PreparedPage, cursor: datetime | None) -> float:
+def _timed(
+    apply: Callable[..., object], guests: PreparedPage, cursor: datetime | None, **listing: Any
+) -> float:
     """Run on the writer's thread: the write, and how long it took there (not counting the hand-over)."""
     began = time.perf_counter()
-    apply(guests, cursor=cursor)
+    apply(guests, cursor=cursor, **listing)
     return time.perf_counter() - began
 
 

@@ -118,7 +118,7 @@ class SetupDialog(QDialog):
         self.show_key.setMinimumHeight(_FIELD_HEIGHT)
         self.show_key.toggled.connect(self._toggle_key)
         self.station_edit = self._field("e.g. Main entrance")
-        self.badge_edit = self._field(f"optional, default {DEFAULT_BADGE_FIELD}")
+        self.badge_edit = self._field(f"optional: the platform's usual field ({DEFAULT_BADGE_FIELD} on Invitario)")
         key_row = QHBoxLayout()
         key_row.addWidget(self.key_edit, 1)
         key_row.addWidget(self.show_key)
@@ -189,8 +189,8 @@ class SetupDialog(QDialog):
         event_id = self.event_edit.text().strip()
         api_key = self.key_edit.text().strip()
         station = self.station_edit.text().strip()
-        badge = self.badge_edit.text().strip() or DEFAULT_BADGE_FIELD
         platform = str(self.platform_box.currentData() or DEFAULT_PLATFORM)
+        badge = self.badge_edit.text().strip() or PLATFORMS[platform].badge_field
         problem = url_problem(url)
         if problem:
             self.url_edit.setFocus()

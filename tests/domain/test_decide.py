@@ -35,6 +35,13 @@ def test_deregistered() -> None:
     assert decide(g, [], Mode.TOGGLE, NOW).kind is VerdictKind.DEREGISTERED
 
 
+@pytest.mark.parametrize("mode", list(Mode))
+def test_an_unconfirmed_registration_is_refused_in_every_mode(mode: Mode) -> None:
+    verdict = decide(Guest(id="g1", registration_state="not_confirmed"), [], mode, NOW)
+    assert verdict.kind is VerdictKind.NOT_CONFIRMED and verdict.new_check_in is None
+    assert verdict.message == "Registration not confirmed"
+
+
 def test_check_in_admits_then_already_in_with_station() -> None:
     v = decide(guest(), [], Mode.CHECK_IN, NOW)
     assert v.kind is VerdictKind.ADMITTED and v.new_check_in == NOW and v.new_check_out is None
@@ -88,6 +95,7 @@ EXPECTED_COLOURS = {
     VerdictKind.UNKNOWN: "red",
     VerdictKind.DELETED: "red",
     VerdictKind.DEREGISTERED: "red",
+    VerdictKind.NOT_CONFIRMED: "red",
 }
 
 

@@ -91,6 +91,23 @@ def x_env(display: str) -> dict[str, str]:
     return env
 
 
+def focus_window(display: str, name: str, timeout: float = 20) -> str:
+    """Find the visible window called `name` and give it the keyboard focus; its id.
+
+    A window can be found a moment before the X server maps it, and focusing it then fails with
+    BadMatch: so only mapped windows are searched, and the focus is asked again until it is taken.
+    """
+    window = xdotool(display, "search", "--sync", "--onlyvisible", "--name", name).split()[0]
+    deadline = time.monotonic() + timeout
+    while True:
+        result = subprocess.run(["xdotool", "windowfocus", "--sync", window], capture_output=True, text=True,
+                                timeout=timeout, env=x_env(display))
+        if result.returncode == 0:
+            return window
+        assert time.monotonic() < deadline, f"xdotool windowfocus {window}: {result.stderr}"
+        time.sleep(0.2)
+
+
 def xdotool(display: str, *args: str, timeout: float = 20) -> str:
     result = subprocess.run(["xdotool", *args], capture_output=True, text=True, timeout=timeout,
                             env=x_env(display))
@@ -128,8 +145,7 @@ def test_a_scanner_speed_burst_on_a_real_x_display_admits_the_guest(display: str
         assert match is not None, f"{line!r}; stderr: {(tmp_path / 'demo.err').read_text()[-1500:]}"
         code = match.group(1)
 
-        window = xdotool(display, "search", "--sync", "--name", "Check-in").split()[0]
-        xdotool(display, "windowfocus", "--sync", window)
+        focus_window(display, "Check-in")
         time.sleep(0.3)  # the window has mapped; let Qt settle its first layout before the burst
         xdotool(display, "type", "--delay", "5", code)
         xdotool(display, "key", "Return")

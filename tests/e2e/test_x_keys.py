@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.services.pin import PinGuard
-from tests.e2e.test_demo_xvfb import display, read_line, stop, x_env, xdotool
+from tests.e2e.test_demo_xvfb import display, focus_window, read_line, stop, x_env, xdotool
 
 ROOT = Path(__file__).resolve().parents[2]
 HUMAN_DELAY_MS = "150"  # a person at the keypad: far slower than the scan filter's 40 ms burst gap
@@ -48,8 +48,7 @@ class Harness:
         self.seen: list[tuple[str, object]] = []
         first = self._next(30)
         assert first == ("READY", ""), self.errors()
-        window = xdotool(display, "search", "--sync", "--name", "x-harness").split()[0]
-        xdotool(display, "windowfocus", "--sync", window)
+        focus_window(display, "x-harness")
         time.sleep(0.3)  # let Qt take the focus before the first key
 
     def _next(self, timeout: float) -> tuple[str, object] | None:

@@ -17,7 +17,7 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def test_invitario_is_usable_and_the_default_of_a_new_config() -> None:
-    assert usable_names() == ["invitario"]
+    assert usable_names() == ["invitario", "plandocket"]
     platform = platform_named("invitario")
     assert platform.capabilities.listing is Listing.INCREMENTAL
     assert platform.capabilities.uploads is Uploads.SERVER
@@ -38,7 +38,7 @@ def test_every_platform_with_an_api_document_is_listed_with_its_written_contract
 def test_an_unknown_name_is_one_line_naming_the_usable_platforms() -> None:
     with pytest.raises(UnknownPlatform) as err:
         platform_named("eventbrite")
-    assert str(err.value) == "kiosk does not know the platform 'eventbrite'; it knows: invitario."
+    assert str(err.value) == "kiosk does not know the platform 'eventbrite'; it knows: invitario, plandocket."
 
 
 def test_a_platform_without_a_connector_yet_says_so_and_where_its_contract_is() -> None:

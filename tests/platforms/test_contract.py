@@ -1,0 +1,198 @@
+"""One contract, every (connector, emulator) pair: what sync and the door rely on, whatever the platform."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from kiosk.domain import Mode, VerdictKind
+from kiosk.domain.models import Change, ChangeKind, ChangeOutcome, Guest
+from kiosk.platforms import platform_named
+from kiosk.platforms.plandocket.emulator import PlanDocketServer, PlanDocketState
+from kiosk.remote.base import AuthRefused, Connector, RetryLater
+from kiosk.server.generate import generate_guests
+from kiosk.server.run import ServerThread
+from kiosk.services.checkin import CheckIn
+from kiosk.services.sync import Sync
+from kiosk.storage import Store
+
+EVENT, KEY = "contract-ev", "contract-key"
+HANG_S = 3.0  # a lost answer: the server applies the write, then stays silent longer than the timeout
+
+
+@dataclass
+class Pair:
+    """A running emulator and what the contract tests need to ask it, behind the platform's own API."""
+
+    platform: str
+    url: str
+    guest_ids: list[str]  # guests that may enter
+    recorded: Callable[[str], int]  # how many check-in records the server holds for a guest
+    lose_next_answer: Callable[[], None]
+    remove: Callable[[str], None]
+
+    def connector(self, *, key: str = KEY, timeout: float = 5.0) -> Connector:
+        factory = platform_named(self.platform).connector
+        assert factory is not None
+        return factory(self.url, EVENT, key, "North", timeout=timeout)
+
+
+def _invitario(tmp_path: Path) -> Iterator[Pair]:
+    with ServerThread(tmp_path / "server.sqlite3", event_id=EVENT, api_key=KEY, guests=20, seed=5) as srv:
+        def admin(method: str, path: str, **kwargs: Any) -> Any:
+            with httpx.Client(base_url=srv.url, trust_env=False, headers={"X-Admin-Key": KEY}) as client:
+                response = client.request(method, path, **kwargs)
+                response.raise_for_status()
+                return response.json()
+
+        # The server generated these very guests (same count and seed).
+        rows = generate_guests(20, 5)
+        ids = [g["id"] for g in rows if g.get("registrationState") == "registered" and not g.get("parentId")]
+        yield Pair(
+            "invitario", srv.url, ids,
+            recorded=lambda gid: int(admin("GET", "/admin/history", params={"guest_id": gid})["count"]),
+            lose_next_answer=lambda: admin("POST", "/admin/faults",
+                                           json={"fail_next": [{"kind": "hang_after"}], "hang_seconds": HANG_S}),
+            remove=lambda gid: admin("POST", f"/admin/guests/{gid}/delete"),
+        )
+
+
+def _plandocket(tmp_path: Path) -> Iterator[Pair]:
+    state = PlanDocketState(event_key=EVENT, api_key=KEY)
+    state.generate(20, seed=5)
+
+    def lose() -> None:
+        state.faults.hang_seconds = HANG_S
+        state.faults.fail_next.append("lose_write")  # the POST, not the read-back before it
+
+    def remove(gid: str) -> None:
+        del state.participants[int(gid)]
+
+    with PlanDocketServer(state) as srv:
+        yield Pair(
+            "plandocket", srv.url, [str(p.id) for p in state.participants.values() if p.is_confirmed],
+            recorded=lambda gid: sum(1 for c in state.check_ins.values() if str(c.participant_id) == gid),
+            lose_next_answer=lose,
+            remove=remove,
+        )
+
+
+@pytest.fixture(params=["invitario", "plandocket"])
+def pair(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Pair]:
+    yield from {"invitario": _invitario, "plandocket": _plandocket}[request.param](tmp_path)
+
+
+def run(coro: Any) -> Any:
+    return asyncio.run(coro)
+
+
+async def everyone(connector: Connector) -> dict[str, Guest]:
+    guests: dict[str, Guest] = {}
+    async for page in connector.pull(None):
+        guests.update((g.id, g) for g in page.guests)
+    return guests
+
+
+def check_in(guest_id: str, n: int = 1) -> Change:
+    at = datetime.now(UTC) - timedelta(seconds=5 - n)
+    return Change(f"contract-{guest_id}-{n}", guest_id, ChangeKind.CHECK_IN, at, None, at, "North")
+
+
+def test_login_accepts_the_key_and_refuses_a_wrong_one(pair: Pair) -> None:
+    async def main() -> None:
+        good, bad = pair.connector(), pair.connector(key="not-the-key")
+        try:
+            assert (await good.login()).event_id == EVENT
+            with pytest.raises(AuthRefused):
+                await bad.login()
+        finally:
+            await good.aclose()
+            await bad.aclose()
+
+    run(main())
+
+
+def test_a_first_pull_lists_every_guest_by_name_and_ends_with_a_cursor(pair: Pair) -> None:
+    async def main() -> None:
+        c = pair.connector()
+        try:
+            await c.login()
+            pages = [page async for page in c.pull(None)]
+        finally:
+            await c.aclose()
+        assert pages[-1].last and pages[-1].server_time is not None
+        guests = [g for page in pages for g in page.guests]
+        assert len(guests) >= 20 and set(pair.guest_ids) <= {g.id for g in guests}
+        assert all(g.display_name and g.display_name != g.id for g in guests)
+
+    run(main())
+
+
+def test_a_check_in_then_a_check_out_reach_the_server_once_each(pair: Pair) -> None:
+    gid = pair.guest_ids[0]
+
+    async def main() -> None:
+        c = pair.connector()
+        try:
+            await c.login()
+            assert [r.outcome for r in (await c.push([check_in(gid)])).results] == [ChangeOutcome.APPLIED]
+            assert (await everyone(c))[gid].is_inside
+            now = datetime.now(UTC)
+            out = Change(f"contract-{gid}-out", gid, ChangeKind.CHECK_OUT, now - timedelta(seconds=4), now, now,
+                         "North")
+            assert [r.outcome for r in (await c.push([out])).results] == [ChangeOutcome.APPLIED]
+            assert not (await everyone(c))[gid].is_inside
+        finally:
+            await c.aclose()
+
+    run(main())
+    assert pair.recorded(gid) >= 1
+
+
+def test_a_resend_after_a_lost_answer_is_recorded_once(pair: Pair) -> None:
+    gid = pair.guest_ids[1]
+
+    async def main() -> None:
+        c = pair.connector(timeout=1.0)
+        try:
+            await c.login()
+            change = check_in(gid)  # queued once: a resend is the very same change
+            pair.lose_next_answer()
+            with pytest.raises(RetryLater):
+                await c.push([change])
+            await asyncio.sleep(HANG_S)  # the server has long applied it by now
+            again = await c.push([change])
+            assert [r.outcome for r in again.results] == [ChangeOutcome.APPLIED]
+            assert (await everyone(c))[gid].is_inside
+        finally:
+            await c.aclose()
+
+    run(main())
+    assert pair.recorded(gid) == 1
+
+
+def test_a_guest_removed_on_the_server_is_not_admitted_after_the_next_sync(pair: Pair, tmp_path: Path) -> None:
+    gid = pair.guest_ids[2]
+
+    async def main() -> None:
+        store = Store.open(tmp_path / "station.sqlite3")
+        c = pair.connector()
+        try:
+            sync = Sync(store, c)
+            assert (await sync.run_once()).ok
+            pair.remove(gid)
+            assert (await sync.run_once()).ok
+            verdict = CheckIn(store, "North").scan(gid, Mode.CHECK_IN).verdict
+            assert verdict.kind is VerdictKind.DELETED
+        finally:
+            await c.aclose()
+            store.close()
+
+    run(main())
