@@ -96,6 +96,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--offscreen-seconds", type=float, default=None, metavar="S",
                    help="run without a display (Qt offscreen) and quit after S seconds (smoke tests)")
     p.add_argument("--fullscreen", dest="demo_fullscreen", action="store_true", help="full-screen kiosk mode")
+    p.add_argument("--platform", default=DEFAULT_PLATFORM, choices=EMULATED,
+                   help="which platform the demo server stands in for (default: invitario)")
     p.add_argument("--quit-after", type=float, default=None, help=argparse.SUPPRESS)
 
     p = sub.add_parser("wipe", help="remove the event's guest data, queue, settings and secrets from this station")
@@ -188,7 +190,7 @@ def _demo(args: argparse.Namespace) -> int:
     # Never the user's real station: only an explicit --data-dir (before or after `demo`) is used.
     return run_demo(args.demo_data_dir or args.data_dir, guests=args.guests,
                     offscreen_seconds=args.offscreen_seconds, quit_after=args.quit_after,
-                    fullscreen=args.fullscreen or args.demo_fullscreen)
+                    fullscreen=args.fullscreen or args.demo_fullscreen, platform=args.platform)
 
 
 def _wipe(data_dir: Path, args: argparse.Namespace) -> int:

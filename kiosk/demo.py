@@ -1,4 +1,6 @@
-"""`kiosk demo`: the reference server in this process, a station set up against it, and the window.
+"""`kiosk demo`: an emulated server in this process, a station set up against it, and the window.
+
+`--platform plandocket` runs the PlanDocket emulator (in memory) instead of the reference server.
 
 Layout of the demo's data dir (a temporary one unless --data-dir is given): the station's own files
 (config, API key, mirror) at its top, so `kiosk --data-dir DIR status` works on it, and the demo server's
@@ -15,9 +17,12 @@ import sys
 import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Protocol
 from urllib.parse import urlsplit
 
 from kiosk.app import configure_station, open_station
+from kiosk.platforms import platform_named
+from kiosk.platforms.plandocket.emulator import PlanDocketServer, PlanDocketState
 from kiosk.remote.base import RemoteError
 from kiosk.server.run import ServerThread
 from kiosk.storage import StoreError
@@ -34,11 +39,29 @@ PULL_INTERVAL_S = 5.0
 SAMPLE_COUNT = 3
 
 
+class EmulatedServer(Protocol):
+    """What the demo needs of an emulator: the reference server's and the PlanDocket one's common part."""
+
+    @property
+    def url(self) -> str: ...
+
+    @property
+    def running(self) -> bool: ...
+
+    def start(self) -> object: ...
+
+    def stop(self) -> None: ...
+
+    def close(self) -> None: ...
+
+    def sample_codes(self, n: int) -> list[str]: ...
+
+
 @dataclass
 class DemoServer:
     """The in-process server and the sample codes; switched off and on by the window's demo switch."""
 
-    server: ServerThread
+    server: EmulatedServer
     codes: list[str]
 
     @property
@@ -56,19 +79,26 @@ class DemoServer:
         self.server.close()
 
 
-def _previous_demo(data_dir: Path) -> StationConfig | None:
+def _previous_demo(data_dir: Path, platform: str) -> StationConfig | None:
     try:
         config = load_config(data_dir)
     except ConfigError:
         return None
-    return config if config.event_id == EVENT_ID else None
+    return config if config.event_id == EVENT_ID and config.platform == platform else None
 
 
-def start_server(data_dir: Path, guests: int, previous: StationConfig | None) -> ServerThread:
+def start_server(data_dir: Path, guests: int, previous: StationConfig | None,
+                 platform: str = "invitario") -> EmulatedServer:
     """The demo server, on the port this data dir used before when it is still free."""
     port = (urlsplit(previous.server_url).port or 0) if previous else 0
-    server = ServerThread(data_dir / SERVER_DB, event_id=EVENT_ID, api_key=API_KEY, guests=guests,
-                          event_name=EVENT_NAME, company="Kiosk", port=port)
+    server: ServerThread | PlanDocketServer
+    if platform == "plandocket":
+        state = PlanDocketState(event_key=EVENT_ID, api_key=API_KEY, title=EVENT_NAME)
+        state.generate(guests)
+        server = PlanDocketServer(state, port=port)
+    else:
+        server = ServerThread(data_dir / SERVER_DB, event_id=EVENT_ID, api_key=API_KEY, guests=guests,
+                              event_name=EVENT_NAME, company="Kiosk", port=port)
     try:
         server.start()
     except OSError:  # another program took the port meanwhile: any free one will do
@@ -78,18 +108,19 @@ def start_server(data_dir: Path, guests: int, previous: StationConfig | None) ->
 
 
 async def prepare(data_dir: Path, guests: int, *, pull_interval: float = PULL_INTERVAL_S,
-                  station_name: str = STATION) -> tuple[DemoServer, str | None]:
+                  station_name: str = STATION, platform: str = "invitario") -> tuple[DemoServer, str | None]:
     """Start the server, set up the station, sync once; returns the server and the sync error, if any."""
     ensure_private_dir(data_dir)
-    previous = _previous_demo(data_dir)
-    server = start_server(data_dir, guests, previous)
+    previous = _previous_demo(data_dir, platform)
+    server = start_server(data_dir, guests, previous, platform)
     try:
         if previous is not None:
             # The same server database as last time: the mirror is still right, only the port may differ.
             save_config(data_dir, replace(previous, server_url=server.url))
         else:
             config = StationConfig(server_url=server.url, event_id=EVENT_ID, station=station_name,
-                                   event_name=EVENT_NAME, pull_interval_s=pull_interval)
+                                   event_name=EVENT_NAME, pull_interval_s=pull_interval, platform=platform,
+                                   badge_field=platform_named(platform).badge_field)
             await configure_station(data_dir, config, API_KEY)
         # A throwaway station for the first sync: its HTTP client belongs to this asyncio loop, and the
         # window runs on another one.
@@ -107,7 +138,7 @@ async def prepare(data_dir: Path, guests: int, *, pull_interval: float = PULL_IN
 
 
 def run_demo(data_dir: Path | None = None, *, guests: int = 500, offscreen_seconds: float | None = None,
-             quit_after: float | None = None, fullscreen: bool = False) -> int:
+             quit_after: float | None = None, fullscreen: bool = False, platform: str = "invitario") -> int:
     """The whole demo; prints exactly one line on stdout: `Sample codes: A B C`."""
     if offscreen_seconds is not None:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
@@ -116,7 +147,7 @@ def run_demo(data_dir: Path | None = None, *, guests: int = 500, offscreen_secon
     work_dir = Path(tempfile.mkdtemp(prefix="kiosk-demo-")) if data_dir is None else data_dir
     try:
         try:
-            demo, sync_error = asyncio.run(prepare(work_dir, guests))
+            demo, sync_error = asyncio.run(prepare(work_dir, guests, platform=platform))
         except (ConfigError, StoreError, RemoteError, OSError, RuntimeError) as err:
             print(f"kiosk: the demo could not start: {err}", file=sys.stderr)
             return 1

@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 
 from kiosk.app import open_station
-from kiosk.demo import SERVER_DB, prepare
+from kiosk.demo import SERVER_DB, STATION, prepare
 from kiosk.domain import Mode, VerdictKind
+from kiosk.platforms.plandocket.emulator import PlanDocketServer
 from kiosk.storage import Store
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -45,6 +46,29 @@ def test_prepare_syncs_a_station_whose_sample_codes_are_admitted(tmp_path: Path)
     finally:
         demo.close()
     assert (tmp_path / SERVER_DB).is_file()
+
+
+def test_the_plandocket_demo_admits_its_sample_codes_and_uploads_them(tmp_path: Path) -> None:
+    demo, error = asyncio.run(prepare(tmp_path, 80, platform="plandocket"))
+    try:
+        assert error is None and len(demo.codes) == 3
+        async def at_the_door() -> None:
+            station = open_station(tmp_path)
+            try:
+                assert station.config.platform == "plandocket" and station.store.counts()["guests"] == 80
+                for code in demo.codes:  # customer numbers: the badge field on PlanDocket
+                    assert station.checkin.scan(code, Mode.CHECK_IN).kind is VerdictKind.ADMITTED, code
+                assert (await station.make_sync().run_once()).ok
+                assert station.store.queued_count() == 0
+            finally:
+                await station.aclose()
+
+        asyncio.run(at_the_door())
+        server = demo.server
+        assert isinstance(server, PlanDocketServer)
+        assert len([c for c in server.state.check_ins.values() if c.station == STATION]) == 3
+    finally:
+        demo.close()
 
 
 def test_the_server_switch_keeps_port_and_data(tmp_path: Path) -> None:

@@ -390,7 +390,21 @@ class PlanDocketServer:
     def url(self) -> str:
         return f"http://{self.host}:{self.port}"
 
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    def sample_codes(self, n: int) -> list[str]:
+        """Codes a demo can scan: customer numbers (the badge field) of confirmed participants."""
+        with self.state.lock:
+            return [p.customer_number for p in self.state.participants.values() if p.is_confirmed][:n]
+
+    def close(self) -> None:
+        self.stop()
+
     def start(self, timeout: float = 15.0) -> PlanDocketServer:
+        if self.running:
+            return self
         sock = bind_socket(self.host, self.port)
         self.port = sock.getsockname()[1]
         config = uvicorn.Config(create_app(self.state), log_config=None, log_level="warning",
