@@ -91,7 +91,8 @@ def check_in_record(raw: object) -> CheckInRecord:
     if not isinstance(is_in, bool):
         raise MalformedRecord(f"check-in {raw.get('id')!r}: is_checked_in is not true or false")
     return CheckInRecord(
-        id=_int_id(raw.get("id"), "a check-in's id"),
+        # The schema says `id`, the document's sample `check-in_id`: either is read.
+        id=_int_id(raw.get("id", raw.get("check-in_id")), "a check-in's id"),
         participant_id=_int_id(raw.get("event_participant_id"), "a check-in's event_participant_id"),
         badge_number=_text(raw.get("badge_number")),
         station=_text(raw.get("station")),
@@ -136,7 +137,7 @@ def guest_from(raw: object, presence: Presence | None) -> Guest:
     """One participant (with `include=contact`) and its check-ins as a guest; MalformedRecord if unusable."""
     if not isinstance(raw, Mapping):
         raise MalformedRecord(f"a participant is not a JSON object: {type(raw).__name__}")
-    participant_id = _int_id(raw.get("id"), "a participant's id")
+    participant_id = _int_id(raw.get("id", raw.get("participant_id")), "a participant's id")  # schema, sample
     confirmed = raw.get("is_confirmed")
     if not isinstance(confirmed, bool):
         raise MalformedRecord(f"participant {participant_id}: is_confirmed is not true or false")
@@ -182,7 +183,7 @@ def guests_from(
     guests: list[Guest] = []
     for raw in participants:
         try:
-            pid = raw.get("id") if isinstance(raw, Mapping) else None
+            pid = raw.get("id", raw.get("participant_id")) if isinstance(raw, Mapping) else None
             guests.append(guest_from(raw, presence.get(pid) if isinstance(pid, int) else None))
         except MalformedRecord as err:
             malformed.append(str(err))
