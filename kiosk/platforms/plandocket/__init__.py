@@ -30,6 +30,8 @@ What they leave out, and what kiosk does there:
   batch reads the check-in list back: a change whose record is there already (its answer was lost) is
   adopted, not posted again. A check-in for a participant who is already checked in is not posted: it is
   a conflict between doors, shown to staff. A check-out of a participant already out is done already.
+  Two doors whose read-backs both come before either POST both record the participant (no conditional
+  create in the API): neither sees a conflict; each scan is still recorded exactly once.
 - Undo of a check-in deletes the open record kiosk made (found by its notes); a check-in made by another
   desk is never deleted. Undo of a check-out posts a new check-in (there is no way to reopen a record).
 - Errors: 422 `{"error", "errors": {field: [message]}}` and 404 for one change drop that change with the

@@ -356,7 +356,9 @@ async def _admin_faults(request: Request) -> Response:
         return _answer(state, {"error": f"fail_next kinds are {FAULT_KINDS}"}, 400)
     with state.lock:
         faults = state.faults
-        faults.fail_next.extend(kinds)
+        if "fail_next" in body:  # the queue as given: [] clears it
+            faults.fail_next.clear()
+            faults.fail_next.extend(kinds)
         for name in ("clock_offset", "hang_seconds"):
             if isinstance(body.get(name), int | float):
                 setattr(faults, name, float(body[name]))
