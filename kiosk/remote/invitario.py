@@ -72,6 +72,7 @@ from kiosk.remote.base import (
     RetryLater,
     SessionExpired,
 )
+from kiosk.remote.client import checked_base_url, station_client
 from kiosk.remote.invitario_guest import parse_wire_time
 from kiosk.remote.invitario_http import Context, SessionRefused
 from kiosk.remote.invitario_list import MalformedLog, check_list, expected_count
@@ -105,19 +106,14 @@ class InvitarioConnector:
         verify: bool | str = True,
         page_size: int = 1000,
     ) -> None:
-        try:
-            url = httpx.URL(base_url.strip())
-        except httpx.InvalidURL:
-            url = httpx.URL("")
-        if url.scheme not in ("http", "https") or not url.host:
-            raise ValueError(f"The server address must be an http:// or https:// URL, not {base_url!r}.")
+        url = checked_base_url(base_url)
         if not event_id.strip():
             raise ValueError("The event ID is empty.")
         if not api_key:
             raise ValueError("The API key is empty.")
         if page_size < 1:
             raise ValueError("page_size must be at least 1.")
-        self.base_url = str(url).rstrip("/")
+        self.base_url = url
         self.event_id = event_id.strip()
         self.station_name = station_name
         self.page_size = page_size
@@ -126,16 +122,7 @@ class InvitarioConnector:
         self._token: str | None = None
         self._login_lock = asyncio.Lock()
         self._clock: ClockSample | None = None
-        self._client = httpx.AsyncClient(
-            transport=transport,
-            timeout=timeout,
-            verify=http.tls_context(verify),
-            trust_env=False,
-            http1=True,
-            http2=False,
-            follow_redirects=False,
-            headers={"Accept": "application/json", "User-Agent": "kiosk-check-in"},
-        )
+        self._client = station_client(transport=transport, timeout=timeout, verify=verify)
 
     @property
     def last_clock_sample(self) -> ClockSample | None:

@@ -14,16 +14,23 @@ from tests.chaos.fault_proxy import FaultProxy
 from tests.chaos.stations import Processes, Station
 from tests.e2e.procs import ServerProcess
 
+MIXED_MODES = {"toggle": 8, "check-in": 1, "check-out": 1}
 
-def make_plans(rng: random.Random, codes: list[str], length: int) -> tuple[list[list[str]], list[list[str]]]:
-    """Two stations' scans; about a third are the same guest at both doors at the same moment."""
+
+def make_plans(
+    rng: random.Random, codes: list[str], length: int, modes: dict[str, int] = MIXED_MODES
+) -> tuple[list[list[str]], list[list[str]]]:
+    """Two stations' scans; about a third are the same guest at both doors at the same moment.
+
+    `modes`: each scan's mode, drawn with these weights.
+    """
     plans: tuple[list[list[str]], list[list[str]]] = ([], [])
     for _ in range(length):
         shared = rng.random() < 0.35
         first = rng.choice(codes)
         for plan in plans:
             code = first if shared else rng.choice(codes)
-            mode = rng.choices(["toggle", "check-in", "check-out"], [8, 1, 1])[0]
+            mode = rng.choices(list(modes), list(modes.values()))[0]
             plan.append([code, mode])
     return plans
 

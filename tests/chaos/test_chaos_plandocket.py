@@ -26,7 +26,7 @@ import pytest
 
 from kiosk.storage import Store
 from kiosk.storage.config import mirror_path
-from tests.chaos.driver import Driver, Episode, fault_timeline, kill_timeline
+from tests.chaos.driver import Driver, Episode, fault_timeline, kill_timeline, make_plans
 from tests.chaos.stations import Processes, Station
 from tests.e2e.procs import child_env, free_port, kiosk
 
@@ -107,17 +107,6 @@ def episodes(emulator: Emulator) -> list[Episode]:
     ]
 
 
-def make_plans(rng: random.Random, codes: list[str], length: int) -> tuple[list[list[str]], list[list[str]]]:
-    """Check-ins at both doors; about a third are the same participant at both doors at once."""
-    plans: tuple[list[list[str]], list[list[str]]] = ([], [])
-    for _ in range(length):
-        shared = rng.random() < 0.35
-        first = rng.choice(codes)
-        for plan in plans:
-            plan.append([first if shared else rng.choice(codes), "check-in"])
-    return plans
-
-
 def test_chaos_on_plandocket_counts_every_check_in_once(
     tmp_path: Path, emulator: Emulator, procs: Processes, summary_line: Callable[[str], None]
 ) -> None:
@@ -128,7 +117,7 @@ def test_chaos_on_plandocket_counts_every_check_in_once(
     per_station = SCANS // 2
     duration = per_station * INTERVAL
     stations = []
-    for name, plan in zip(("North", "South"), make_plans(rng, codes, per_station), strict=True):
+    for name, plan in zip(("North", "South"), make_plans(rng, codes, per_station, {"check-in": 1}), strict=True):
         data_dir = tmp_path / name.lower()
         result = kiosk(data_dir, "configure", "--platform", "plandocket", "--server", emulator.url, "--event-id",
                        EVENT, "--api-key", KEY, "--station", name)

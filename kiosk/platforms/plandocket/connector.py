@@ -25,7 +25,8 @@ from kiosk.remote.base import (
     RemoteError,
     RetryLater,
 )
-from kiosk.remote.invitario_http import certificate_problem, tls_context
+from kiosk.remote.client import checked_base_url, station_client
+from kiosk.remote.invitario_http import certificate_problem
 
 log = logging.getLogger(__name__)
 
@@ -57,34 +58,19 @@ class PlanDocketConnector:
         timeout: float = 15.0,
         verify: bool | str = True,
     ) -> None:
-        try:
-            url = httpx.URL(base_url.strip())
-        except httpx.InvalidURL:
-            url = httpx.URL("")
-        if url.scheme not in ("http", "https") or not url.host:
-            raise ValueError(f"The server address must be an http:// or https:// URL, not {base_url!r}.")
+        url = checked_base_url(base_url)
         if not event_id.strip():
             raise ValueError("The event key is empty.")
         if not api_key:
             raise ValueError("The API key is empty.")
-        self.base_url = str(url).rstrip("/")
+        self.base_url = url
         self.event_key = event_id.strip()
         self.station_name = station_name
         self._api_key = api_key
         self._timeout = timeout
         self._clock: ClockSample | None = None
-        self._client = httpx.AsyncClient(
-            transport=transport,
-            timeout=timeout,
-            verify=tls_context(verify),
-            trust_env=False,
-            follow_redirects=False,
-            headers={
-                "Accept": "application/json",
-                "Authorization": f"Bearer {api_key}",
-                "User-Agent": "kiosk-check-in",
-            },
-        )
+        self._client = station_client(transport=transport, timeout=timeout, verify=verify,
+                                      headers={"Authorization": f"Bearer {api_key}"})
 
     @property
     def last_clock_sample(self) -> ClockSample | None:
