@@ -76,6 +76,9 @@ class PullPage:
 
     guests: list[Guest] = field(default_factory=list)
     malformed: list[str] = field(default_factory=list)
+    # Changes by id that a platform accepted and its records now show were beaten (two doors let one
+    # guest in at once, and another's check-in came first), with the guest as the server has them.
+    late_conflicts: list[tuple[str, Guest]] = field(default_factory=list)
     last: bool = False
     server_time: datetime | None = None
     expected_count: int | None = None

@@ -179,11 +179,13 @@ class Sync:
         listing = await self._db(self._store.begin_listing) if getattr(self._connector, "full_listing", False) \
             else None
         writer = _PullWriter(self, report, bulk, listing)
+        late: list[tuple[str, Guest]] = []
         try:
             async for page in self._connector.pull(state.cursor):
                 for line in page.malformed:
                     log.warning("skipped a malformed guest record: %s", line)
                 report.malformed += len(page.malformed)
+                late.extend(page.late_conflicts)
                 await writer.add(page)
         except EmptyListing as err:
             # The server listed nobody while the door knows guests: a glitch must not empty the list.
@@ -194,6 +196,9 @@ class Sync:
             report.error = f"The guest list download was overtaken by another on this station ({err})."
         finally:
             await writer.settle()
+        if late and report.ok:
+            # Only this station's own changes are in its outbox: the others' are for their stations.
+            report.conflicts += await self._db(self._store.mark_late_conflicts, late)
         if listing is not None and report.malformed and report.ok:
             report.notes.append(
                 f"{report.malformed} attendee record(s) could not be read: nobody was removed this round"

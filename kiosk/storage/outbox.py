@@ -122,6 +122,20 @@ def mark_answered(
     )
 
 
+def reopen_as_conflicts(conn: sqlite3.Connection, conflicts: Sequence[tuple[str, Guest]], now: str) -> int:
+    """Changes the server accepted, which its records later show another station's change beat; how many.
+
+    Only changes answered `done` here turn into conflicts: a conflict staff already saw stays as it is.
+    """
+    before = conn.total_changes
+    conn.executemany(
+        "UPDATE outbox SET state = 'conflict', answered_at = ?, winner = ?, acknowledged = 0 "
+        "WHERE change_id = ? AND state = 'done'",
+        [(now, guest_to_json(winner), cid) for cid, winner in conflicts],
+    )
+    return conn.total_changes - before
+
+
 def list_conflicts(conn: sqlite3.Connection, include_acknowledged: bool) -> list[Conflict]:
     only_open = "" if include_acknowledged else "AND acknowledged = 0"
     rows = conn.execute(

@@ -310,6 +310,13 @@ class Store:
             outbox.mark_answered(conn, done, conflicts, dropped, format_time(utcnow()) or "")
             mirror.write_rows(conn, rows)
 
+    def mark_late_conflicts(self, conflicts: Sequence[tuple[str, Guest]]) -> int:
+        """Uploaded changes that a later listing shows lost a race (see outbox.reopen_as_conflicts)."""
+        if not conflicts:
+            return 0
+        with self._write() as conn:
+            return outbox.reopen_as_conflicts(conn, conflicts, format_time(utcnow()) or "")
+
     def conflicts(self, include_acknowledged: bool = False) -> list[Conflict]:
         """Changes another station's later change beat, newest first."""
         return outbox.list_conflicts(self._conn, include_acknowledged)

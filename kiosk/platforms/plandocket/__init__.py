@@ -31,7 +31,8 @@ What they leave out, and what kiosk does there:
   adopted, not posted again. A check-in for a participant who is already checked in is not posted: it is
   a conflict between doors, shown to staff. A check-out of a participant already out is done already.
   Two doors whose read-backs both come before either POST both record the participant (no conditional
-  create in the API): neither sees a conflict; each scan is still recorded exactly once.
+  create in the API); the next listing shows two open check-ins, and the door whose record came second
+  turns its change into a conflict for staff (`PullPage.late_conflicts`).
 - Undo of a check-in deletes the open record kiosk made (found by its notes); a check-in made by another
   desk is never deleted. Undo of a check-out posts a new check-in (there is no way to reopen a record).
 - Errors: 422 `{"error", "errors": {field: [message]}}` and 404 for one change drop that change with the

@@ -87,13 +87,14 @@ class PlanDocketConnector:
         """The whole event every time (`since` is not used: the documents have no "changed since")."""
         participants = await self._list(PARTICIPANTS, "participant list", {"include": "contact"})
         records = await self._list(CHECK_INS, "check-in list", {})
-        guests, malformed = mapper.guests_from(participants, records)  # sync logs the malformed ones
+        guests, malformed, late = mapper.listing_from(participants, records)  # sync logs the malformed ones
         server_time = self._clock.server_time if self._clock is not None else datetime.now(UTC)
         for start in range(0, max(1, len(guests)), PAGE_SIZE):
             last = start + PAGE_SIZE >= len(guests)
             yield PullPage(
                 guests=guests[start : start + PAGE_SIZE],
                 malformed=malformed if last else [],
+                late_conflicts=late if last else [],
                 last=last,
                 server_time=server_time if last else None,
                 expected_count=len(guests),

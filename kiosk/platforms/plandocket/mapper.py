@@ -168,10 +168,29 @@ def guest_from(raw: object, presence: Presence | None) -> Guest:
     )
 
 
+def late_check_ins(presence: Presence) -> list[str]:
+    """Kiosk changes whose check-in came while another check-in of the same participant was still open.
+
+    A station admits a participant only while its mirror shows them outside; a second open record means
+    two doors let the same person in before either heard of the other. The first one in stands.
+    """
+    open_ones = sorted((r for r in presence.records if r.is_checked_in),
+                       key=lambda r: (r.checked_in_at or datetime.min.replace(tzinfo=UTC), r.id))
+    return [r.change_id for r in open_ones[1:] if r.change_id]
+
+
 def guests_from(
     participants: Iterable[object], records: Iterable[object]
 ) -> tuple[list[Guest], list[str]]:
     """Every usable participant as a guest, and one line per record that was skipped."""
+    guests, malformed, _ = listing_from(participants, records)
+    return guests, malformed
+
+
+def listing_from(
+    participants: Iterable[object], records: Iterable[object]
+) -> tuple[list[Guest], list[str], list[tuple[str, Guest]]]:
+    """`guests_from`, and the kiosk changes each participant's records show were beaten (late_check_ins)."""
     malformed: list[str] = []
     usable: list[CheckInRecord] = []
     for raw in records:
@@ -181,11 +200,17 @@ def guests_from(
             malformed.append(str(err))
     presence = presence_by_participant(usable)
     guests: list[Guest] = []
+    late: list[tuple[str, Guest]] = []
     for raw in participants:
         try:
             pid = raw.get("id", raw.get("participant_id")) if isinstance(raw, Mapping) else None
-            guests.append(guest_from(raw, presence.get(pid) if isinstance(pid, int) else None))
+            seen = presence.get(pid) if isinstance(pid, int) else None
+            guest = guest_from(raw, seen)
         except MalformedRecord as err:
             malformed.append(str(err))
-    return guests, malformed
+            continue
+        guests.append(guest)
+        if seen is not None:
+            late.extend((change_id, guest) for change_id in late_check_ins(seen))
+    return guests, malformed, late
 

@@ -5,15 +5,21 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
+from kiosk.domain import Mode, VerdictKind
 from kiosk.domain.models import Change, ChangeKind, ChangeOutcome, Guest
 from kiosk.platforms.plandocket.connector import PlanDocketConnector
+from kiosk.platforms.plandocket.emulator import CheckIn as EmulatedCheckIn
 from kiosk.platforms.plandocket.emulator import PlanDocketServer, PlanDocketState
 from kiosk.remote.base import AuthRefused, RetryLater
+from kiosk.services.checkin import CheckIn
+from kiosk.services.sync import Sync
+from kiosk.storage import Store
 
 KEY, EVENT = "pd-key", "gala-26"
 
@@ -193,5 +199,39 @@ def test_the_server_clock_is_read_from_the_date_header(server: PlanDocketServer)
         sample = c.last_clock_sample
         await c.aclose()
         assert sample is not None and 598 <= sample.offset_seconds <= 602
+
+    run(main())
+
+
+def test_two_doors_admitting_one_participant_at_once_show_the_later_one_a_conflict(
+    server: PlanDocketServer, tmp_path: Path
+) -> None:
+    state = server.state
+    p = next(p for p in state.participants.values() if p.is_confirmed)
+
+    async def main() -> None:
+        store = Store.open(tmp_path / "south.sqlite3", badge_field="customerNumber")
+        c = connector(server, station="South")
+        try:
+            sync = Sync(store, c)
+            assert (await sync.run_once()).ok
+            outcome = CheckIn(store, "South").scan(p.customer_number, Mode.CHECK_IN)
+            assert outcome.kind is VerdictKind.ADMITTED and outcome.change is not None
+            assert (await sync.run_once()).ok and store.conflicts() == []
+            # North's check-in of the same person landed too: it was read back as "not in yet" before ours
+            # arrived, and it came in first.
+            ours = next(r for r in state.check_ins.values() if r.participant_id == p.id)
+            with state.lock:
+                state.check_ins[999] = EmulatedCheckIn(999, p.id, "scan", p.badge_number, "North",
+                                                       "kiosk:north-1", ours.checked_in_at - timedelta(seconds=3))
+            report = await sync.run_once()
+            assert report.ok and report.conflicts == 1
+            (conflict,) = store.conflicts()
+            assert conflict.change.change_id == outcome.change.change_id
+            assert conflict.winner is not None and conflict.winner.is_inside
+            assert (await sync.run_once()).conflicts == 0  # found once, not again every pull
+        finally:
+            await c.aclose()
+            store.close()
 
     run(main())
