@@ -110,8 +110,8 @@ class PlanDocketConnector:
             raise ValueError(f"At most {self.max_batch} changes per upload, not {len(changes)}.")
         if not changes:
             return PushReport([], None)
-        records = [mapper.check_in_record(r) for r in await self._list(CHECK_INS, "check-in list", {})
-                   if _usable_record(r)]
+        # An unreadable record cannot name a kiosk change: reading the rest is enough to adopt or not.
+        records, _ = mapper.usable_records(await self._list(CHECK_INS, "check-in list", {}))
         presence = mapper.presence_by_participant(records)
         by_change = {r.change_id: r for r in records if r.change_id}
         results = []
@@ -287,14 +287,6 @@ def _json_object(raw: bytes) -> dict[str, Any] | None:
     except (ValueError, RecursionError):
         return None
     return doc if isinstance(doc, dict) else None
-
-
-def _usable_record(raw: object) -> bool:
-    try:
-        mapper.check_in_record(raw)
-    except mapper.MalformedRecord:
-        return False
-    return True
 
 
 def _retry_after(value: str | None) -> float | None:

@@ -179,25 +179,24 @@ def late_check_ins(presence: Presence) -> list[str]:
     return [r.change_id for r in open_ones[1:] if r.change_id]
 
 
-def guests_from(
-    participants: Iterable[object], records: Iterable[object]
-) -> tuple[list[Guest], list[str]]:
-    """Every usable participant as a guest, and one line per record that was skipped."""
-    guests, malformed, _ = listing_from(participants, records)
-    return guests, malformed
+def usable_records(raw: Iterable[object]) -> tuple[list[CheckInRecord], list[str]]:
+    """The check-in records that can be read, and one line per record that could not."""
+    records: list[CheckInRecord] = []
+    malformed: list[str] = []
+    for item in raw:
+        try:
+            records.append(check_in_record(item))
+        except MalformedRecord as err:
+            malformed.append(str(err))
+    return records, malformed
 
 
 def listing_from(
     participants: Iterable[object], records: Iterable[object]
 ) -> tuple[list[Guest], list[str], list[tuple[str, Guest]]]:
-    """`guests_from`, and the kiosk changes each participant's records show were beaten (late_check_ins)."""
-    malformed: list[str] = []
-    usable: list[CheckInRecord] = []
-    for raw in records:
-        try:
-            usable.append(check_in_record(raw))
-        except MalformedRecord as err:
-            malformed.append(str(err))
+    """Every usable participant as a guest, one line per record that was skipped, and the kiosk changes
+    each participant's records show were beaten (late_check_ins)."""
+    usable, malformed = usable_records(records)
     presence = presence_by_participant(usable)
     guests: list[Guest] = []
     late: list[tuple[str, Guest]] = []

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from kiosk.platforms.plandocket.mapper import MalformedRecord, guests_from, parse_when
+from kiosk.platforms.plandocket.mapper import MalformedRecord, listing_from, parse_when
 
 
 def test_times_as_the_schema_strings_or_the_samples_epoch_seconds() -> None:
@@ -26,7 +26,7 @@ def test_the_samples_key_names_are_read_like_the_schemas() -> None:
                      "contact": {"first_name": "Ada", "last_name": "Lovelace", "customer_number": "C7"}}]
     records = [{"check-in_id": 3, "event_participant_id": 7, "is_checked_in": True, "badge_number": "B-7",
                 "checked_in_at": 1704067260, "checked_out_at": None, "station": "South"}]
-    (guest,), malformed = guests_from(participants, records)
+    (guest,), malformed, _ = listing_from(participants, records)
     assert malformed == []
     assert (guest.id, guest.display_name, guest.access_code) == ("7", "Ada Lovelace", "B-7")
     assert guest.is_inside and guest.check_in == datetime(2024, 1, 1, 0, 1, tzinfo=UTC)
@@ -42,6 +42,6 @@ def test_unusable_records_are_skipped_each_with_one_line_and_the_rest_kept() -> 
         {"id": 4, "is_confirmed": True, "updated_at": "soon"},
     ]
     records = [{"id": 9, "event_participant_id": 1, "is_checked_in": "maybe"}]
-    guests, malformed = guests_from(participants, records)
+    guests, malformed, _ = listing_from(participants, records)
     assert [g.id for g in guests] == ["1"] and guests[0].registration_state == "not_confirmed"
     assert len(malformed) == 5 and all("\n" not in line for line in malformed)
