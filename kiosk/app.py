@@ -9,9 +9,10 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from kiosk.platforms import PLATFORMS, UnknownPlatform, platform_named
-from kiosk.remote.base import Connector, EventInfo
-from kiosk.remote.urls import check_server_url
+from kiosk.platforms.base import Connector, EventInfo
+from kiosk.platforms.urls import check_server_url
 from kiosk.services.checkin import CheckIn
+from kiosk.services.desk import Desk
 from kiosk.services.station import Station
 from kiosk.storage import Store, StoreError
 from kiosk.storage.config import (
@@ -78,7 +79,7 @@ def open_station(data_dir: Path, *, create_mirror: bool = True, **connector_opti
     api_key = load_api_key(data_dir)
     store = Store.open(mirror_path(data_dir), badge_field=config.badge_field, create=create_mirror)
     connector = make_connector(config, api_key, **connector_options)
-    return Station(data_dir, config, store, connector, CheckIn(store, config.station))
+    return Station(data_dir, config, store, connector, CheckIn(store, config.station), Desk(store, config.station))
 
 
 def _within_platform_budget(config: StationConfig) -> StationConfig:

@@ -19,7 +19,7 @@ from kiosk.domain import Guest, Mode
 from kiosk.domain.safe_text import json_terminal_safe, terminal_safe
 from kiosk.domain.timeutil import format_time
 from kiosk.platforms import DEFAULT_PLATFORM, PLATFORMS, usable_names
-from kiosk.remote.base import AuthRefused, Misconfigured, ProtocolError, RemoteError
+from kiosk.platforms.base import AuthRefused, Misconfigured, ProtocolError, RemoteError
 from kiosk.services.sync import SyncReport, clock_warning
 from kiosk.storage import StoreError, SyncState
 from kiosk.storage.config import (
@@ -107,7 +107,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_bench_arguments(sub.add_parser("bench", help="measure whether this machine copes with a big event"))
 
-    from kiosk.server.cli import add_serve_arguments
+    from kiosk.platforms.invitario.emulator.cli import add_serve_arguments
 
     p = sub.add_parser("serve", help="run the reference server (demo, tests, small events)")
     add_serve_arguments(p)
@@ -145,7 +145,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return serve_until_stopped(host=args.host, port=args.port, event_key=args.event_id,
                                            api_key=args.api_key, guests=args.guests, seed=args.seed,
                                            clock_offset=args.clock_offset)
-            from kiosk.server.cli import run_serve
+            from kiosk.platforms.invitario.emulator.cli import run_serve
 
             return run_serve(args)
         if args.command in ("sync", "scan", "status", "conflicts"):
@@ -304,9 +304,7 @@ async def _sync(station: Station, args: argparse.Namespace) -> int:
         await station.connector.logout()
         _print_report(report, args.json)
         return EXIT_OK if report.ok else EXIT_FAILED
-    from kiosk.services.sync_loop import SyncLoop
-
-    loop = SyncLoop(sync, station.config.pull_interval_s, on_report=lambda r: _print_report(r, args.json))
+    loop = station.make_sync_loop(sync, on_report=lambda r: _print_report(r, args.json))
     watcher = asyncio.ensure_future(_watch_station(station, loop.stop))
     try:
         await loop.run()
@@ -371,7 +369,7 @@ def _guest_json(guest: Guest | None) -> dict[str, Any] | None:
     if guest is None:
         return None
     return {"id": guest.id, "name": guest.display_name, "company": guest.company,
-            "accessCode": guest.access_code, "registrationState": guest.registration_state,
+            "accessCode": guest.access_code, "admission": guest.admission.value,
             "checkInDateTime": format_time(guest.check_in), "checkOutDateTime": format_time(guest.check_out),
             "deleteDateTime": format_time(guest.deleted), "parentId": guest.parent_id}
 

@@ -22,9 +22,9 @@ from urllib.parse import urlsplit
 
 from kiosk.app import configure_station, open_station
 from kiosk.platforms import platform_named
+from kiosk.platforms.base import RemoteError
+from kiosk.platforms.invitario.emulator.run import ServerThread
 from kiosk.platforms.plandocket.emulator import PlanDocketServer, PlanDocketState
-from kiosk.remote.base import RemoteError
-from kiosk.server.run import ServerThread
 from kiosk.storage import StoreError
 from kiosk.storage.config import ConfigError, StationConfig, ensure_private_dir, load_config, save_config
 

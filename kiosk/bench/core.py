@@ -20,7 +20,6 @@ from kiosk.bench.setup import API_KEY, EVENT_ID, STATION, BenchError, SampleGues
 from kiosk.domain import Mode
 from kiosk.domain.models import Change, ChangeKind
 from kiosk.domain.timeutil import format_time, utcnow
-from kiosk.services.desk import Desk
 from kiosk.storage import outbox
 from kiosk.storage.config import mirror_path
 from kiosk.storage.mirror import match_expression
@@ -78,12 +77,12 @@ def searches(data_dir: Path, guests: Sequence[SampleGuest], per_name: int = 5) -
     and its floor, the bare FTS5 match for the same text (no join, ranking or Guest objects)."""
     queries = []
     for guest in guests:
-        text = f"{guest.last_name} {guest.first_name}".strip() or guest.code
+        text = guest.sort_name or guest.code
         queries += [text[:k] for k in range(1, per_name + 1)]
     station = open_station(data_dir)
     raw = sqlite3.connect(f"file:{mirror_path(data_dir)}?mode=ro", uri=True)
     try:
-        desk = Desk(station.store, STATION)
+        desk = station.desk
         desk.search(queries[0])
         times, found = [], 0
         for text in queries:

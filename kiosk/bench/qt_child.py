@@ -130,7 +130,7 @@ def _stale(data_dir: Path) -> None:
     conn = sqlite3.connect(mirror_path(data_dir), isolation_level=None)
     try:
         conn.execute("BEGIN IMMEDIATE")
-        conn.execute("UPDATE guests SET fields = '{}', first_name = 'Stale'")
+        conn.execute("UPDATE guests SET fields = '{}', name = 'Stale'")
         conn.execute("INSERT INTO guests_fts (guests_fts) VALUES ('rebuild')")
         conn.execute("UPDATE sync_state SET cursor = NULL")
         conn.execute("COMMIT")

@@ -41,7 +41,7 @@ def child_env() -> dict[str, str]:
 
 
 class ServerProcess:
-    """`python -m kiosk.server` with `guests` generated guests, on a free loopback port."""
+    """`python -m kiosk.platforms.invitario.emulator` with `guests` generated guests, on a free loopback port."""
 
     def __init__(self, work: Path, guests: int) -> None:
         self.db = work / "server.sqlite3"
@@ -52,7 +52,8 @@ class ServerProcess:
         self._errors: list[str] = []
 
     def start(self) -> ServerProcess:
-        command = [sys.executable, "-m", "kiosk.server", "--db", str(self.db), "--guests", str(self.guests),
+        command = [sys.executable, "-m", "kiosk.platforms.invitario.emulator",
+                   "--db", str(self.db), "--guests", str(self.guests),
                    "--port", "0", "--host", "127.0.0.1", "--event-id", EVENT_ID, "--api-key", API_KEY]
         began = time.perf_counter()
         proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
@@ -112,8 +113,8 @@ def copy_station(source: Path, target: Path) -> Path:
 class SampleGuest:
     id: str
     code: str
-    first_name: str
-    last_name: str
+    name: str
+    sort_name: str
 
 
 def sample_guests(data_dir: Path) -> list[SampleGuest]:
@@ -121,8 +122,8 @@ def sample_guests(data_dir: Path) -> list[SampleGuest]:
     conn = sqlite3.connect(f"file:{mirror_path(data_dir)}?mode=ro", uri=True)
     try:
         rows = conn.execute(
-            "SELECT id, access_code, coalesce(first_name, ''), coalesce(last_name, '') FROM guests "
-            "WHERE deleted IS NULL AND registration_state = 'registered' AND check_in IS NULL "
+            "SELECT id, access_code, coalesce(name, ''), coalesce(sort_name, '') FROM guests "
+            "WHERE deleted IS NULL AND admission = 'admissible' AND check_in IS NULL "
             "AND access_code IS NOT NULL ORDER BY rid"
         ).fetchall()
     finally:

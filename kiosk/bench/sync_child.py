@@ -79,18 +79,22 @@ def _text(value: object) -> str | None:
     return value if isinstance(value, str) else None
 
 
+_ADMISSION = {"registered": "admissible", "unknown": "unstated", "deregistered": "deregistered"}
+
+
 def _row(guest: dict[str, Any], badge_field: str) -> tuple[Any, ...]:
     fields = guest.get("fields") or {}
     code, badge = guest.get("accessCode"), _text(fields.get(badge_field))
+    first, last = _text(fields.get("firstName")), _text(fields.get("lastName"))
     return (
         guest["id"], guest.get("parentId"), code,
         _utc(guest.get("clientUpdateDateTime")), _utc(guest.get("serverUpdateDateTime")),
         _utc(guest.get("checkInDateTime")), _utc(guest.get("checkOutDateTime")), _utc(guest.get("deleteDateTime")),
-        guest.get("registrationState") or "unknown", guest.get("highlightColor"),
+        _ADMISSION.get(guest.get("registrationState") or "unknown", "unstated"), guest.get("highlightColor"),
         orjson.dumps(fields).decode(), orjson.dumps([c["id"] for c in guest.get("companions") or []]).decode(),
+        " ".join(filter(None, (last, first))) or None, " ".join(filter(None, (first, last))) or None,
+        _text(fields.get("company")), _text(fields.get("email")),
         code.strip().lower() if code else None, badge.strip().lower() if badge else None,
-        _text(fields.get("firstName")), _text(fields.get("lastName")), _text(fields.get("company")),
-        _text(fields.get("email")),
     )
 
 

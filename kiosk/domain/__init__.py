@@ -2,13 +2,14 @@
 
 from kiosk.domain.codes import normalise_code
 from kiosk.domain.decide import Mode, Verdict, VerdictKind, decide
-from kiosk.domain.models import Change, ChangeOutcome, Guest, PushResult
+from kiosk.domain.models import Admission, Change, Guest, PushOutcome, PushResult
 
 __all__ = [
+    "Admission",
     "Change",
-    "ChangeOutcome",
     "Guest",
     "Mode",
+    "PushOutcome",
     "PushResult",
     "Verdict",
     "VerdictKind",

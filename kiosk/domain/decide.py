@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from kiosk.domain.models import Change, Guest
+from kiosk.domain.models import Admission, Change, Guest
 
 
 class Mode(enum.StrEnum):
@@ -25,6 +25,7 @@ class VerdictKind(enum.StrEnum):
     DELETED = "deleted"
     DEREGISTERED = "deregistered"
     NOT_CONFIRMED = "not_confirmed"
+    CANCELLED = "cancelled"
 
     @property
     def colour(self) -> str:
@@ -54,9 +55,14 @@ MESSAGES = {
     VerdictKind.DELETED: "This guest was removed from the list",
     VerdictKind.DEREGISTERED: "This guest has deregistered",
     VerdictKind.NOT_CONFIRMED: "Registration not confirmed",
+    VerdictKind.CANCELLED: "This registration was cancelled",
 }
-# Registration states that may not enter, and the verdict each gets (platforms map theirs onto these).
-REFUSED_STATES = {"deregistered": VerdictKind.DEREGISTERED, "not_confirmed": VerdictKind.NOT_CONFIRMED}
+# Admission states that may not enter, and the verdict each gets (platforms map theirs onto these).
+REFUSED_STATES = {
+    Admission.DEREGISTERED: VerdictKind.DEREGISTERED,
+    Admission.NOT_CONFIRMED: VerdictKind.NOT_CONFIRMED,
+    Admission.CANCELLED: VerdictKind.CANCELLED,
+}
 
 
 @dataclass(frozen=True)
@@ -90,7 +96,7 @@ def decide(guest: Guest | None, pending: Sequence[Change], mode: Mode, now: date
         return Verdict(VerdictKind.UNKNOWN, None)
     if guest.deleted is not None:
         return Verdict(VerdictKind.DELETED, guest)
-    refused = REFUSED_STATES.get(guest.registration_state)
+    refused = REFUSED_STATES.get(guest.admission)
     if refused is not None:
         return Verdict(refused, guest)
     current = effective_guest(guest, pending)

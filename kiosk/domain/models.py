@@ -9,9 +9,30 @@ from datetime import datetime
 from typing import Any
 
 
+class Admission(enum.StrEnum):
+    """Whether the platform lets an attendee in, in kiosk's words; each mapper maps its platform's states."""
+
+    # Registered, confirmed: may enter.
+    ADMISSIBLE = "admissible"
+    # The platform says nothing either way (v1's "unknown"): may enter, but is not offered as a companion.
+    UNSTATED = "unstated"
+    NOT_CONFIRMED = "not_confirmed"
+    CANCELLED = "cancelled"
+    DEREGISTERED = "deregistered"
+
+    @property
+    def may_enter(self) -> bool:
+        return self in (Admission.ADMISSIBLE, Admission.UNSTATED)
+
+
 @dataclass(frozen=True)
 class Guest:
-    """One guest as the server describes it (v1 guest object), times parsed."""
+    """One attendee, the same for every platform: each platform's mapper fills it from its records.
+
+    `name` is the display name as the platform would print it, `sort_name` what lists are ordered by
+    (family name first, where the platform says which that is). `fields` is the rest of the platform's
+    record, kept for staff to read; nothing decides on it, except the station's chosen badge field.
+    """
 
     id: str
     access_code: str | None = None
@@ -21,10 +42,14 @@ class Guest:
     check_in: datetime | None = None
     check_out: datetime | None = None
     deleted: datetime | None = None
-    registration_state: str = "unknown"
+    admission: Admission = Admission.UNSTATED
     highlight_color: str | None = None
     fields: Mapping[str, Any] = field(default_factory=dict)
     companions: tuple[str, ...] = ()
+    name: str = ""
+    sort_name: str = ""
+    company: str = ""
+    email: str = ""
 
     @property
     def is_inside(self) -> bool:
@@ -35,14 +60,8 @@ class Guest:
 
     @property
     def display_name(self) -> str:
-        f = self.fields
-        parts = [f.get("titlePrefix"), f.get("firstName"), f.get("lastName"), f.get("titleSuffix")]
-        name = " ".join(str(p) for p in parts if p)
-        return name or str(f.get("email") or self.access_code or self.id)
-
-    @property
-    def company(self) -> str:
-        return str(self.fields.get("company") or "")
+        """The name, or whatever else tells people who this is when the platform gave none."""
+        return self.name or self.email or self.access_code or self.id
 
     def with_presence(self, check_in: datetime | None, check_out: datetime | None, at: datetime) -> Guest:
         return replace(self, check_in=check_in, check_out=check_out, client_update=at)
@@ -69,19 +88,37 @@ class Change:
     check_out: datetime | None
     client_update: datetime
     station: str
+    # Made by staff (a search result, a companion, an undo) rather than by a scanned code; platforms
+    # that record how a check-in was made are told.
+    manual: bool = False
 
 
-class ChangeOutcome(enum.StrEnum):
-    APPLIED = "applied"
-    SUPERSEDED = "superseded"
-    UNKNOWN = "unknown"
+class PushOutcome(enum.StrEnum):
+    """What a platform did with one pushed change; every connector answers each change with one of these."""
+
+    # Recorded by this push.
+    ACCEPTED = "accepted"
+    # Nothing new was recorded, and nothing needs to be: an earlier send of it landed (its answer was
+    # lost), or the platform already shows what the change asks for.
+    ALREADY_RECORDED = "already-recorded"
+    # Another station's change came first; `PushResult.guest` is the attendee as the platform has them.
+    CONFLICT = "conflict"
+    # Permanent: the platform will never take it (an unknown attendee, a field it refuses); `message` says why.
+    REFUSED = "refused"
+    # Not taken this time (it waits for the answer to an earlier change of the same attendee): stays queued.
+    RETRY_LATER = "retry-later"
+
+    @property
+    def done(self) -> bool:
+        """The platform has the change: the station need not send it again."""
+        return self in (PushOutcome.ACCEPTED, PushOutcome.ALREADY_RECORDED)
 
 
 @dataclass(frozen=True)
 class PushResult:
-    """The server's answer for one change: what happened and the guest as stored after it."""
+    """The platform's answer for one change: what happened and, when it says, the guest as stored after it."""
 
     guest_id: str
-    outcome: ChangeOutcome
+    outcome: PushOutcome
     guest: Guest | None = None
     message: str = ""

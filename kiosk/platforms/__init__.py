@@ -3,7 +3,7 @@
 This module is the registry: which platforms kiosk knows, what each can do (`Capabilities`), and which of
 them kiosk can already talk to. The composition root (`kiosk.app`) asks it for a station's connector; the
 command line asks it which names are valid. Each platform's own package (or, for Invitario today,
-`kiosk.remote`) is the only code that knows that platform's HTTP.
+`kiosk.platforms.invitario`) is the only code that knows that platform's HTTP.
 """
 
 from __future__ import annotations
@@ -12,8 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from kiosk.platforms.base import Capabilities, Listing, Uploads
-from kiosk.remote.base import Connector
+from kiosk.platforms.base import Capabilities, Connector, Listing, Uploads
 
 DEFAULT_PLATFORM = "invitario"
 
@@ -45,7 +44,7 @@ class Platform:
 
 
 def _invitario(server_url: str, event_id: str, api_key: str, station: str, **options: Any) -> Connector:
-    from kiosk.remote.invitario import InvitarioConnector
+    from kiosk.platforms.invitario.connector import InvitarioConnector
 
     return InvitarioConnector(server_url, event_id, api_key, station, **options)
 

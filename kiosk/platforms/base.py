@@ -1,10 +1,154 @@
-"""What kiosk needs to know about a platform before it talks to it: how it lists attendees, how it takes uploads."""
+"""The protocol every platform's connector implements, the typed errors it raises, and its capabilities.
+
+Errors form one small tree, so that callers decide by type, never by message:
+
+    RemoteError                 anything that went wrong talking to the server
+    ├── RetryLater              transient: timeout, connection refused or reset, 5xx, 429, a cut-off body.
+    │                           Nothing is lost; try again after `retry_after` seconds if the server said so.
+    ├── AuthRefused             permanent until a person acts: unknown event (1000), wrong API key (1010).
+    │                           `str(err)` is one line fit to show staff.
+    ├── Misconfigured           permanent until the settings change: an untrusted TLS certificate, plain
+    │                           http to a public address, a redirect or a 404 (probably a wrong URL).
+    ├── SessionExpired          the session token was refused (30); connectors log in again and retry
+    │                           once by themselves, so callers only see it if that retry failed too.
+    └── ProtocolError           the server and the kiosk disagree on the contract (10, 20, a response that
+                                is not the documented shape). A bug somewhere: logged loudly, retried later.
+"""
 
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Protocol
 
+from kiosk.domain.models import Change, Guest, PushResult
+
+
+class RemoteError(Exception):
+    """Base of every error a connector raises."""
+
+
+class RetryLater(RemoteError):
+    def __init__(self, message: str, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class AuthRefused(RemoteError):
+    def __init__(self, message: str, code: int | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+class Misconfigured(RemoteError):
+    pass
+
+
+class SessionExpired(RemoteError):
+    pass
+
+
+class ProtocolError(RemoteError):
+    def __init__(self, message: str, code: int | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+@dataclass(frozen=True)
+class EventInfo:
+    """What a successful login tells about the event."""
+
+    event_id: str
+    name: str
+    company: str = ""
+    station_name: str = ""
+
+
+@dataclass
+class PullPage:
+    """A slice of a pull response, small enough to write to the mirror in one short transaction.
+
+    `server_time` is the response's `dateTime` (the next cursor); it is set on the last page only,
+    together with `last=True`, so the cursor can move in the same transaction as the final rows.
+    `malformed` holds one line per guest record that could not be parsed and was skipped.
+    """
+
+    guests: list[Guest] = field(default_factory=list)
+    malformed: list[str] = field(default_factory=list)
+    # Changes by id that a platform accepted and its records now show were beaten (two doors let one
+    # guest in at once, and another's check-in came first), with the guest as the server has them.
+    late_conflicts: list[tuple[str, Guest]] = field(default_factory=list)
+    last: bool = False
+    server_time: datetime | None = None
+    expected_count: int | None = None
+
+
+# This station's own changes of one attendee, newest last (the outbox's, never dropped ones): how a
+# connector tells a stored state this station made from another station's.
+OwnChanges = Callable[[str], Awaitable[Sequence[Change]]]
+
+
+def first_per_attendee(changes: Sequence[Change]) -> list[Change]:
+    """The oldest change of each attendee, in queue order: a connector sends these and answers the others
+    RETRY_LATER, so one request never holds two changes whose answers could mask each other."""
+    seen: set[str] = set()
+    first = []
+    for change in changes:
+        if change.guest_id not in seen:
+            seen.add(change.guest_id)
+            first.append(change)
+    return first
+
+
+@dataclass(frozen=True)
+class PushReport:
+    """The server's answers to one pushed batch, in request order, and the server's clock."""
+
+    results: list[PushResult]
+    server_time: datetime | None
+
+
+@dataclass(frozen=True)
+class ClockSample:
+    """One reading of the server's clock: the station's clock before and after the request."""
+
+    sent: datetime
+    received: datetime
+    server_time: datetime
+
+    @property
+    def offset_seconds(self) -> float:
+        """Server minus station, assuming the server read its clock half way through the request."""
+        midpoint = self.sent + (self.received - self.sent) / 2
+        return (self.server_time - midpoint).total_seconds()
+
+
+class Connector(Protocol):
+    """One server API. Implementations keep their own session and log in again when it expires."""
+
+    max_batch: int
+    """The most changes `push` accepts at once."""
+
+    async def login(self) -> EventInfo: ...
+
+    def pull(self, since: datetime | None) -> AsyncIterator[PullPage]:
+        """Everything changed since the cursor (all guests when None), as pages; the last has server_time."""
+        ...
+
+    async def push(self, changes: Sequence[Change], own: OwnChanges | None = None) -> PushReport:
+        """One PushResult per change, in order (RETRY_LATER for those not sent this time)."""
+        ...
+
+    async def logout(self) -> None: ...
+
+    async def aclose(self) -> None: ...
+
+    @property
+    def last_clock_sample(self) -> ClockSample | None:
+        """The newest reading of the server clock, taken from any response that carried one."""
+        ...
 
 class Listing(enum.StrEnum):
     # "Changed since <cursor>": a pull brings only what changed, deletions included.

@@ -71,7 +71,7 @@ class CheckIn:
     def act_on_guest(self, guest_id: str, mode: Mode) -> ScanOutcome:
         """A manual check-in or check-out picked from a search result or a companion prompt."""
         guest = self._store.get_guest(guest_id)
-        return self._decide_and_record(f"id:{guest_id}"[:128], guest, mode)
+        return self._decide_and_record(f"id:{guest_id}"[:128], guest, mode, manual=True)
 
     def last_action(self) -> Change | None:
         """This station's newest change that the server has not refused: what `undo_last` takes back."""
@@ -98,14 +98,17 @@ class CheckIn:
         else:
             check_in, check_out = None, None
         at = self._change_time(guest, history)
-        change = Change(str(uuid.uuid4()), guest.id, ChangeKind.UNDO, check_in, check_out, at, self.station)
+        change = Change(str(uuid.uuid4()), guest.id, ChangeKind.UNDO, check_in, check_out, at, self.station,
+                        manual=True)
         verdict_kind = VerdictKind.ADMITTED if check_in and not check_out else VerdictKind.CHECKED_OUT
         verdict = Verdict(verdict_kind, guest.with_presence(check_in, check_out, at))
         self._store.record_scan(self._record(f"undo:{guest.id}"[:128], verdict, "undo", change), change)
         self._notify()
         return ScanOutcome(f"undo:{guest.id}", verdict, change)
 
-    def _decide_and_record(self, code: str, guest: Guest | None, mode: Mode, scanned: str = "") -> ScanOutcome:
+    def _decide_and_record(
+        self, code: str, guest: Guest | None, mode: Mode, scanned: str = "", *, manual: bool = False
+    ) -> ScanOutcome:
         now = self._now()
         history = self._store.local_changes_for(guest.id) if guest is not None else []
         verdict = decide(guest, history, mode, now)
@@ -115,7 +118,7 @@ class CheckIn:
             check_in = at if verdict.kind is VerdictKind.ADMITTED else verdict.new_check_in
             check_out = at if verdict.kind is VerdictKind.CHECKED_OUT else None
             kind = ChangeKind.CHECK_IN if verdict.kind is VerdictKind.ADMITTED else ChangeKind.CHECK_OUT
-            change = Change(str(uuid.uuid4()), guest.id, kind, check_in, check_out, at, self.station)
+            change = Change(str(uuid.uuid4()), guest.id, kind, check_in, check_out, at, self.station, manual=manual)
             verdict = Verdict(verdict.kind, guest.with_presence(check_in, check_out, at),
                               new_check_in=check_in, new_check_out=check_out)
         # Durable before visible: the verdict is only returned once this commit has happened.
@@ -125,7 +128,7 @@ class CheckIn:
         companions = []
         if verdict.kind is VerdictKind.ADMITTED and guest is not None:
             companions = [c for c in self._store.companions_of(guest)
-                          if not c.is_inside and c.registration_state != "deregistered"]
+                          if not c.is_inside and c.admission.may_enter]
         return ScanOutcome(code, verdict, change, companions, scanned)
 
     def _now(self) -> datetime:

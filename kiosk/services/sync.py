@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypeVar
 
-from kiosk.domain.models import Change, ChangeOutcome, Guest, PushResult
+from kiosk.domain.models import Change, Guest, PushOutcome, PushResult
 from kiosk.domain.timeutil import utcnow
-from kiosk.remote.base import (
+from kiosk.platforms.base import (
     AuthRefused,
     Connector,
     Misconfigured,
@@ -130,30 +130,34 @@ class Sync:
             queued = await self._db(self._store.queued_changes, self._connector.max_batch)
             if not queued:
                 return
-            batch = one_per_guest(queued)
-            answer = await self._connector.push(batch)
-            report.pushed += len(batch)
+            answer = await self._connector.push(queued, own=self._own_changes)
+            answered = [(change, result) for change, result in zip(queued, answer.results, strict=True)
+                        if result.outcome is not PushOutcome.RETRY_LATER]
+            report.pushed += len(answered)
             self._note_clock(report)
-            await self._finish(batch, answer.results, report)
+            await self._finish(answered, report)
+            if not answered:
+                # A connector that took nothing: the changes stay queued for the next round, not a busy loop.
+                log.warning("the connector took none of %d queued changes this round", len(queued))
+                return
 
-    async def _finish(self, batch: list[Change], results: list[PushResult], report: SyncReport) -> None:
+    async def _own_changes(self, guest_id: str) -> list[Change]:
+        return await self._db(self._store.local_changes_for, guest_id, 200)
+
+    async def _finish(self, answered: list[tuple[Change, PushResult]], report: SyncReport) -> None:
         done: list[str] = []
         conflicts: list[tuple[str, Guest | None]] = []
         dropped: list[tuple[str, str]] = []
         server_guests: list[Guest] = []
-        for change, result in zip(batch, results, strict=True):
+        for change, result in answered:
             if result.guest is not None:
                 server_guests.append(result.guest)
-            if result.outcome is ChangeOutcome.APPLIED:
+            if result.outcome.done:
                 done.append(change.change_id)
-            elif result.outcome is ChangeOutcome.SUPERSEDED:
-                if await self._superseded_by_self(change, result.guest):
-                    # A resend after a lost answer: the stored state is this station's own later change.
-                    done.append(change.change_id)
-                else:
-                    conflicts.append((change.change_id, result.guest))
+            elif result.outcome is PushOutcome.CONFLICT:
+                conflicts.append((change.change_id, result.guest))
             else:
-                log.warning("change %s dropped: guest %s unknown to the server (%s)",
+                log.warning("change %s dropped: the platform refused it for guest %s (%s)",
                             change.change_id, change.guest_id, result.message)
                 dropped.append((change.change_id, result.message or "Guest not known."))
         await self._db(self._store.finish_changes, done=done, conflicts=conflicts, dropped=dropped,
@@ -161,12 +165,6 @@ class Sync:
         report.applied += len(done)
         report.conflicts += len(conflicts)
         report.dropped += len(dropped)
-
-    async def _superseded_by_self(self, change: Change, winner: Guest | None) -> bool:
-        if winner is None or winner.client_update is None:
-            return False
-        mine = await self._db(self._store.local_changes_for, change.guest_id, 200)
-        return any(c.client_update == winner.client_update and c.station == change.station for c in mine)
 
     async def _pull(self, report: SyncReport) -> None:
         state = await self._db(self._store.sync_state)
@@ -214,22 +212,6 @@ class Sync:
             note = f"This station's clock is {abs(sample.offset_seconds):.0f} s off the server's"
             if note not in report.notes:
                 report.notes.append(note)
-
-
-def one_per_guest(changes: list[Change]) -> list[Change]:
-    """The oldest of each guest's changes, in queue order: the next ones go up in the next request.
-
-    The server answers every change with the guest as stored once the whole request is through. With
-    two changes of one guest in a request, a first one that lost to another station would come back
-    showing this station's own second change, look like a resend, and its conflict would go unseen.
-    """
-    seen: set[str] = set()
-    batch = []
-    for change in changes:
-        if change.guest_id not in seen:
-            seen.add(change.guest_id)
-            batch.append(change)
-    return batch
 
 
 class _PullWriter:

@@ -80,7 +80,7 @@ _FTS_INSERT_IDS = (
 _MAX_SEARCH_WORDS = 8
 SEARCH_CANDIDATES = 200
 _MATCHES = "SELECT rowid FROM guests_fts WHERE guests_fts MATCH ? LIMIT ?"
-_NAME_ORDER = "g.last_name COLLATE NOCASE, g.first_name COLLATE NOCASE"
+_NAME_ORDER = "g.sort_name COLLATE NOCASE, g.name COLLATE NOCASE"
 _RANKED = (
     f"SELECT {GUEST_SELECT} FROM guests_fts JOIN guests g ON g.rid = guests_fts.rowid "
     f"WHERE guests_fts MATCH ? AND g.deleted IS NULL ORDER BY guests_fts.rank, {_NAME_ORDER} LIMIT ?"
@@ -252,7 +252,7 @@ def companions_of(conn: sqlite3.Connection, guest: Guest) -> list[Guest]:
         f"SELECT {GUEST_SELECT} FROM guests g "
         "WHERE (g.parent_id = :id OR g.id IN (SELECT value FROM json_each(:listed))) "
         "AND g.deleted IS NULL AND g.id != :id "
-        "ORDER BY g.last_name COLLATE NOCASE, g.first_name COLLATE NOCASE, g.id",
+        f"ORDER BY {_NAME_ORDER}, g.id",
         {"id": guest.id, "listed": _json_list(guest.companions)},
     )
     return [row_to_guest(r) for r in rows]

@@ -10,7 +10,7 @@ from kiosk.domain.codes import MAX_CODE_LENGTH
 from kiosk.domain.models import Change, Guest
 from kiosk.domain.timeutil import format_time, parse_time
 from kiosk.storage.records import Conflict, ScanRecord
-from kiosk.storage.rows import CHANGE_COLUMNS, dump_json, guest_from_json, guest_to_json, row_to_change
+from kiosk.storage.rows import CHANGE_COLUMNS, CHANGE_WIDTH, dump_json, guest_from_json, guest_to_json, row_to_change
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +42,7 @@ def record_scan(conn: sqlite3.Connection, scan: ScanRecord, change: Change | Non
     check_in, check_out = format_time(change.check_in), format_time(change.check_out)
     client_update = format_time(change.client_update)
     conn.execute(
-        f"INSERT INTO outbox ({CHANGE_COLUMNS}, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        f"INSERT INTO outbox ({CHANGE_COLUMNS}, created_at) VALUES ({', '.join('?' * (CHANGE_WIDTH + 1))})",
         (
             change.change_id,
             change.guest_id,
@@ -51,6 +51,7 @@ def record_scan(conn: sqlite3.Connection, scan: ScanRecord, change: Change | Non
             check_out,
             client_update,
             str(change.station),
+            int(bool(change.manual)),
             now,
         ),
     )
@@ -144,12 +145,13 @@ def list_conflicts(conn: sqlite3.Connection, include_acknowledged: bool) -> list
     )
     result = []
     for row in rows:
+        stored_winner, answered_at, acknowledged = row[CHANGE_WIDTH:]
         try:
-            winner = guest_from_json(row[7])
+            winner = guest_from_json(stored_winner)
         except (ValueError, KeyError, TypeError) as exc:
             log.warning("unreadable winner stored for change %s: %s", row[0], exc)
             winner = None
-        result.append(Conflict(row_to_change(row), winner, parse_time(row[8]), bool(row[9])))
+        result.append(Conflict(row_to_change(row), winner, parse_time(answered_at), bool(acknowledged)))
     return result
 
 

@@ -15,7 +15,7 @@ except ImportError:  # pragma: no cover - optional speed-up; the standard librar
     orjson = None  # type: ignore[assignment]
 
 from kiosk.domain.codes import MAX_CODE_LENGTH, normalise_code
-from kiosk.domain.models import Change, ChangeKind, Guest
+from kiosk.domain.models import Admission, Change, ChangeKind, Guest
 from kiosk.domain.timeutil import format_time, parse_time
 
 # Column order of the guests table as written by upserts; `row_to_guest` reads the same names.
@@ -28,25 +28,27 @@ GUEST_COLUMNS = (
     "check_in",
     "check_out",
     "deleted",
-    "registration_state",
+    "admission",
     "highlight_color",
     "fields",
     "companions",
-    "access_code_norm",
-    "badge_norm",
-    "first_name",
-    "last_name",
+    "sort_name",
+    "name",
     "company",
     "email",
+    "access_code_norm",
+    "badge_norm",
 )
 # Positions of the presence columns in a guest row, for the queued-change rule.
 CHECK_IN = GUEST_COLUMNS.index("check_in")
 CHECK_OUT = GUEST_COLUMNS.index("check_out")
 CLIENT_UPDATE = GUEST_COLUMNS.index("client_update")
 
-GUEST_SELECT = ", ".join(f"g.{c}" for c in GUEST_COLUMNS[:12])
+# What a Guest is read back from: everything but the normalised codes, which only serve lookups.
+GUEST_SELECT = ", ".join(f"g.{c}" for c in GUEST_COLUMNS[:16])
 
-CHANGE_COLUMNS = "change_id, guest_id, kind, check_in, check_out, client_update, station"
+CHANGE_COLUMNS = "change_id, guest_id, kind, check_in, check_out, client_update, station, manual"
+CHANGE_WIDTH = CHANGE_COLUMNS.count(",") + 1
 
 
 def _json_default(value: object) -> object:
@@ -115,7 +117,7 @@ def guest_to_row(guest: Guest, badge_field: str) -> tuple[Any, ...] | None:
     get = fields.get
     access_code = _scalar_text(guest.access_code)
     badge = _scalar_text(get(badge_field))
-    state = guest.registration_state
+    admission = guest.admission
     color = guest.highlight_color
     return (
         guest_id,
@@ -126,17 +128,22 @@ def guest_to_row(guest: Guest, badge_field: str) -> tuple[Any, ...] | None:
         format_time(guest.check_in),
         format_time(guest.check_out),
         format_time(guest.deleted),
-        state if isinstance(state, str) and state else "unknown",
+        admission.value if isinstance(admission, Admission) else Admission.UNSTATED.value,
         color if isinstance(color, str) else None,
         dump_json(fields),
         dump_json([c for c in companions if isinstance(c, str) and c]) if companions else "[]",
+        _name_text(guest.sort_name),
+        _name_text(guest.name),
+        _name_text(guest.company),
+        _name_text(guest.email),
         fast_normalise(access_code),
         fast_normalise(badge),
-        _scalar_text(get("firstName")),
-        _scalar_text(get("lastName")),
-        _scalar_text(get("company")),
-        _scalar_text(get("email")),
     )
+
+
+def _name_text(value: object) -> str | None:
+    # Empty is stored as NULL, which the search index skips.
+    return value if isinstance(value, str) and value else None
 
 
 def badge_norm_of(fields_json: str, badge_field: str) -> str | None:
@@ -149,8 +156,24 @@ def badge_norm_of(fields_json: str, badge_field: str) -> str | None:
     return fast_normalise(_scalar_text(fields.get(badge_field)))
 
 
+# The values of the column before schema 3 called it admission (the v1 registration states), as kept in
+# conflict winners stored then; "deregistered" and "not_confirmed" are spelled the same in both.
+_LEGACY_ADMISSION = {"registered": Admission.ADMISSIBLE, "unknown": Admission.UNSTATED}
+
+
+def admission_of(value: object) -> Admission:
+    """The Admission a stored value names; one this kiosk does not know refuses entry rather than admit."""
+    if value is None:
+        return Admission.UNSTATED
+    text = str(value)
+    try:
+        return Admission(text)
+    except ValueError:
+        return _LEGACY_ADMISSION.get(text, Admission.CANCELLED)
+
+
 def row_to_guest(row: Sequence[Any]) -> Guest:
-    """A Guest from the first twelve guest columns, in GUEST_COLUMNS order."""
+    """A Guest from the first sixteen guest columns, in GUEST_COLUMNS order."""
     fields = json.loads(row[10]) if row[10] else {}
     companions = json.loads(row[11]) if row[11] else []
     return Guest(
@@ -162,10 +185,14 @@ def row_to_guest(row: Sequence[Any]) -> Guest:
         check_in=parse_time(row[5]),
         check_out=parse_time(row[6]),
         deleted=parse_time(row[7]),
-        registration_state=row[8],
+        admission=admission_of(row[8]),
         highlight_color=row[9],
         fields=fields if isinstance(fields, dict) else {},
         companions=tuple(str(c) for c in companions) if isinstance(companions, list) else (),
+        sort_name=row[12] or "",
+        name=row[13] or "",
+        company=row[14] or "",
+        email=row[15] or "",
     )
 
 
@@ -181,10 +208,14 @@ def guest_to_json(guest: Guest) -> str:
             "check_in": format_time(guest.check_in),
             "check_out": format_time(guest.check_out),
             "deleted": format_time(guest.deleted),
-            "registration_state": guest.registration_state,
+            "admission": guest.admission.value,
             "highlight_color": guest.highlight_color,
             "fields": dict(guest.fields),
             "companions": list(guest.companions),
+            "name": guest.name,
+            "sort_name": guest.sort_name,
+            "company": guest.company,
+            "email": guest.email,
         }
     )
 
@@ -204,11 +235,33 @@ def guest_from_json(text: str | None) -> Guest | None:
         check_in=parse_time(data.get("check_in")),
         check_out=parse_time(data.get("check_out")),
         deleted=parse_time(data.get("deleted")),
-        registration_state=data.get("registration_state") or "unknown",
+        # A winner stored before schema 3 names the v1 registration state instead.
+        admission=admission_of(data.get("admission") or data.get("registration_state")),
         highlight_color=data.get("highlight_color"),
         fields=fields if isinstance(fields, dict) else {},
         companions=tuple(str(c) for c in companions) if isinstance(companions, list) else (),
+        # A winner stored before schema 3 has no names of its own: they were in its v1 fields.
+        **(_names(data) if "name" in data else legacy_names(fields if isinstance(fields, dict) else {})),
     )
+
+
+def _names(data: Mapping[str, Any]) -> dict[str, str]:
+    return {key: str(data.get(key) or "") for key in ("name", "sort_name", "company", "email")}
+
+
+def legacy_names(fields: Mapping[str, Any]) -> dict[str, str]:
+    """The names a guest stored before schema 3 had, from its v1 fields, as that release showed them."""
+    def text(key: str) -> str:
+        value = _scalar_text(fields.get(key))
+        return value.strip() if value else ""
+
+    first, last = text("firstName"), text("lastName")
+    return {
+        "name": " ".join(p for p in (text("titlePrefix"), first, last, text("titleSuffix")) if p),
+        "sort_name": " ".join(p for p in (last, first) if p),
+        "company": text("company"),
+        "email": text("email"),
+    }
 
 
 def row_to_change(row: Sequence[Any]) -> Change:
@@ -223,4 +276,5 @@ def row_to_change(row: Sequence[Any]) -> Change:
         check_out=parse_time(row[4]),
         client_update=client_update,
         station=row[6],
+        manual=bool(row[7]),
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import sqlite3
 from collections.abc import Callable
@@ -9,11 +10,14 @@ from collections.abc import Callable
 from sqlite_utils import Database
 
 from kiosk.storage.records import StoreError
+from kiosk.storage.rows import legacy_names
 
 log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 10_000
-FTS_COLUMNS = ("first_name", "last_name", "company", "email")
+# What staff search matches (schema 3 on; adjacent in a guest row, see rows.GUEST_COLUMNS).
+FTS_COLUMNS = ("name", "company", "email")
+_FTS_TOKENIZE = "unicode61 remove_diacritics 2"
 
 
 def configure(conn: sqlite3.Connection) -> None:
@@ -72,7 +76,7 @@ def _m1_initial(db: Database) -> None:
     # No triggers keep this index in step: per-row triggers make FTS5 flush its buffer on every
     # statement, which is several times slower on a bulk page. mirror.upsert_guests and Store.wipe,
     # the only writers of the searchable columns, maintain it explicitly in the same transaction.
-    guests.enable_fts(list(FTS_COLUMNS), tokenize="unicode61 remove_diacritics 2")
+    guests.enable_fts(["first_name", "last_name", "company", "email"], tokenize=_FTS_TOKENIZE)
 
     # AUTOINCREMENT and the CHECK constraints are not expressible through Table.create().
     db.execute(
@@ -149,7 +153,47 @@ def _m2_full_listing(db: Database) -> None:
     db.execute("ALTER TABLE sync_state ADD COLUMN listing_open INTEGER")
 
 
-MIGRATIONS: list[Callable[[Database], None]] = [_m1_initial, _m2_full_listing]
+def _m3_neutral_guest(db: Database) -> None:
+    """The v1 shape leaves the mirror: kiosk's own admission state, and the guest's own names.
+
+    registration_state becomes admission, and only the two v1 words that differ are rewritten
+    (registered -> admissible, unknown -> unstated). first_name and last_name become name (as the door
+    shows it) and sort_name (family name first), computed from each row's stored v1 fields exactly as
+    the release before showed them; the search index is rebuilt on (name, company, email). Conflict
+    winners stored as JSON keep their old keys, which rows.guest_from_json still reads. The outbox
+    gains `manual` (0 for every change queued before: the release before did not tell them apart).
+    """
+    db.execute("ALTER TABLE guests RENAME COLUMN registration_state TO admission")
+    db.execute(
+        "UPDATE guests SET admission = CASE admission WHEN 'registered' THEN 'admissible' ELSE 'unstated' END "
+        "WHERE admission IN ('registered', 'unknown')"
+    )
+    guests = db.table("guests")
+    # The index reads its content table by column name: it goes before the columns are renamed.
+    guests.disable_fts()
+    db.execute("ALTER TABLE guests RENAME COLUMN first_name TO sort_name")
+    db.execute("ALTER TABLE guests RENAME COLUMN last_name TO name")
+
+    def legacy(fields_json: str | None, key: str) -> str | None:
+        try:
+            fields = json.loads(fields_json or "{}")
+        except ValueError:
+            fields = {}
+        value = legacy_names(fields if isinstance(fields, dict) else {})[key]
+        return value or None
+
+    db.conn.create_function("kiosk_legacy_name", 2, legacy, deterministic=True)
+    db.execute(
+        "UPDATE guests SET name = kiosk_legacy_name(fields, 'name'), "
+        "sort_name = kiosk_legacy_name(fields, 'sort_name')"
+    )
+    guests.enable_fts(list(FTS_COLUMNS), tokenize=_FTS_TOKENIZE)
+    guests.rebuild_fts()
+    # Whether staff made a change rather than a scan (platforms that record how a check-in was made).
+    db.execute("ALTER TABLE outbox ADD COLUMN manual INTEGER NOT NULL DEFAULT 0 CHECK (manual IN (0, 1))")
+
+
+MIGRATIONS: list[Callable[[Database], None]] = [_m1_initial, _m2_full_listing, _m3_neutral_guest]
 
 
 def user_version(conn: sqlite3.Connection) -> int:

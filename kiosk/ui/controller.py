@@ -23,10 +23,10 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from kiosk.domain import Mode
 from kiosk.domain.timeutil import utcnow
-from kiosk.services.checkin import CheckIn, ScanOutcome
-from kiosk.services.desk import Desk, StatusSnapshot
+from kiosk.services.checkin import ScanOutcome
+from kiosk.services.desk import StatusSnapshot
 from kiosk.services.station import Station
-from kiosk.services.sync import Sync, SyncReport
+from kiosk.services.sync import SyncReport
 from kiosk.services.sync_loop import SyncLoop
 from kiosk.storage import Store, StoreError
 from kiosk.storage.config import save_config
@@ -70,9 +70,8 @@ class StationController(QObject):
         super().__init__(parent)
         self.station = station
         self._clock = clock
-        name = station.config.station
-        self.checkin = CheckIn(station.store, name, clock=clock, on_queued=self._on_queued)
-        self.desk = Desk(station.store, name)
+        self.checkin = station.make_checkin(clock=clock, on_queued=self._on_queued)
+        self.desk = station.desk
         self._mode = parse_mode(station.config.mode) or Mode.CHECK_IN
         self._snapshot: StatusSnapshot | None = None
         self.last_report: SyncReport | None = None
@@ -201,9 +200,8 @@ class StationController(QObject):
         loop = loop or asyncio.get_event_loop_policy().get_event_loop()
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kiosk-sync-db")
         self._sync_store = self.station.open_store()
-        sync = Sync(self._sync_store, self.station.connector, offload=self._offload,
-                    on_progress=self._on_progress)
-        self._sync_loop = SyncLoop(sync, self.station.config.pull_interval_s, on_report=self._on_report)
+        sync = self.station.make_sync(self._sync_store, offload=self._offload, on_progress=self._on_progress)
+        self._sync_loop = self.station.make_sync_loop(sync, on_report=self._on_report)
         self._full_pull = self.station.store.sync_state().cursor is None
         self._task = loop.create_task(self._sync_loop.run())
         self._clock_timer.start()

@@ -16,7 +16,7 @@ import qasync
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QDialog
 
-from kiosk.remote.base import EventInfo
+from kiosk.platforms.base import EventInfo
 from kiosk.services.pin import PinGuard
 from kiosk.services.station import Station
 from kiosk.storage import StoreError

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.platforms import DEFAULT_PLATFORM, PLATFORMS, usable_names
-from kiosk.remote.base import AuthRefused, ProtocolError, RemoteError, RetryLater
+from kiosk.platforms.base import AuthRefused, ProtocolError, RemoteError, RetryLater
 from kiosk.storage import StoreError
 from kiosk.storage.config import ConfigError, StationConfig
 

@@ -7,23 +7,36 @@ from collections.abc import Mapping
 from datetime import datetime
 
 from kiosk.domain import Guest
-from kiosk.domain.models import Change, ChangeKind
+from kiosk.domain.models import Admission, Change, ChangeKind
 from kiosk.storage import Conflict
 
 INSIDE = "inside"
 NOT_INSIDE = "not inside"
-DEREGISTERED = "deregistered"
 DELETED = "deleted"
+# The admission states that keep a guest out, in staff words (the door's verdicts say the same).
+REFUSED = {
+    Admission.NOT_CONFIRMED: "not confirmed",
+    Admission.CANCELLED: "cancelled",
+    Admission.DEREGISTERED: "deregistered",
+}
+_REGISTRATION = {
+    Admission.ADMISSIBLE: "Registered",
+    Admission.UNSTATED: "Not stated",
+    Admission.NOT_CONFIRMED: "Not confirmed",
+    Admission.CANCELLED: "Cancelled",
+    Admission.DEREGISTERED: "Deregistered",
+}
 
 _CUSTOM_FIELD = re.compile(r"^customField(\d+)$")
-# Fields the detail view shows under their own label, in this order; custom fields follow.
+# Fields of the platform's record the detail view shows under their own label, in this order, after the
+# guest's company and email; custom fields follow.
 _NAMED_FIELDS = (
-    ("company", "Company"),
     ("position", "Position"),
-    ("email", "Email"),
     ("externalId", "Badge number"),
     ("notes", "Notes"),
 )
+# Kept in the guest itself (Guest.name, company, email): not shown a second time from the record.
+_OWN_ATTRIBUTES = frozenset({"company", "email"})
 # The rest of the v1 guest object's documented fields: the name is the heading, the address and phones
 # are not door business. Any field outside this list came with its own name (a CSV column such as
 # "Dietary needs") and is shown under it.
@@ -47,11 +60,11 @@ _NOT_SHOWN = frozenset(
 
 
 def guest_state(guest: Guest) -> str:
-    """One of inside / not inside / deregistered / deleted: what a door team needs to know first."""
+    """Inside / not inside / a refused state / deleted: what a door team needs to know first."""
     if guest.deleted is not None:
         return DELETED
-    if guest.registration_state == "deregistered":
-        return DEREGISTERED
+    if guest.admission in REFUSED:
+        return REFUSED[guest.admission]
     return INSIDE if guest.is_inside else NOT_INSIDE
 
 
@@ -96,16 +109,16 @@ def detail_rows(
     `field_labels`): the v1 guest API numbers its custom fields but does not say what they mean.
     """
     labels = labels or {}
-    registration = {"registered": "Registered", "deregistered": "Deregistered"}
     rows = [
         ("State", guest_state(guest).capitalize()),
-        ("Registration", registration.get(guest.registration_state, "Not stated")),
+        ("Registration", _REGISTRATION[guest.admission]),
         ("Checked in", local_time(guest.check_in, now)),
         ("Checked out", local_time(guest.check_out, now)),
         ("Access code", guest.access_code or ""),
     ]
     if guest.deleted is not None:
         rows.append(("Removed from list", local_time(guest.deleted, now)))
+    rows += [(labels.get("company") or "Company", guest.company), (labels.get("email") or "Email", guest.email)]
     rows += [(labels.get(key) or label, field_text(guest.fields.get(key))) for key, label in _NAMED_FIELDS]
     rows += custom_fields(guest.fields, labels)
     rows += own_fields(guest.fields, labels)
@@ -125,7 +138,7 @@ def custom_fields(fields: Mapping[str, object], labels: Mapping[str, str] | None
 
 def own_fields(fields: Mapping[str, object], labels: Mapping[str, str] | None = None) -> list[tuple[str, str]]:
     """Fields the v1 document does not list, each under its own name ("dietaryNeeds" -> "Dietary needs")."""
-    known = _NOT_SHOWN | {key for key, _ in _NAMED_FIELDS}
+    known = _NOT_SHOWN | _OWN_ATTRIBUTES | {key for key, _ in _NAMED_FIELDS}
     rows = []
     for key, value in fields.items():
         name = str(key)

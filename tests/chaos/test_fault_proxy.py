@@ -14,11 +14,11 @@ from pathlib import Path
 import httpx
 import pytest
 
-from kiosk.domain.models import Change, ChangeKind, ChangeOutcome
+from kiosk.domain.models import Change, ChangeKind, PushOutcome
 from kiosk.domain.timeutil import utcnow
-from kiosk.remote.base import RetryLater
-from kiosk.remote.invitario import InvitarioConnector
-from kiosk.server import ServerThread
+from kiosk.platforms.base import RetryLater
+from kiosk.platforms.invitario.connector import InvitarioConnector
+from kiosk.platforms.invitario.emulator import ServerThread
 from tests.chaos.fault_proxy import Fault, FaultProxy
 
 pytestmark = pytest.mark.timeout(60)
@@ -227,7 +227,7 @@ def test_reset_after_an_upload_loses_the_answer_not_the_change(http_server: Serv
     guest_id = str(found["id"])
     change = Change("c-1", guest_id, ChangeKind.CHECK_IN, utcnow(), None, utcnow() + timedelta(seconds=1), "Door")
 
-    async def run(proxy: FaultProxy) -> tuple[str, ChangeOutcome]:
+    async def run(proxy: FaultProxy) -> tuple[str, PushOutcome]:
         connector = InvitarioConnector(proxy.url, "ev", "key", "Door", timeout=2)
         try:
             await connector.login()
@@ -243,7 +243,7 @@ def test_reset_after_an_upload_loses_the_answer_not_the_change(http_server: Serv
     with FaultProxy(http_server.port) as proxy:
         message, outcome = asyncio.run(run(proxy))
     assert "cut off" in message or "reach" in message
-    assert outcome is ChangeOutcome.APPLIED
+    assert outcome is PushOutcome.ACCEPTED
     assert len(_history(http_server, guest_id)) == 1
 
 

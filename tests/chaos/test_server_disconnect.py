@@ -10,7 +10,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from kiosk.server import ServerThread
+from kiosk.platforms.invitario.emulator import ServerThread
 
 EVENT, KEY = "gone-event", "gone-key"
 
@@ -19,7 +19,7 @@ EVENT, KEY = "gone-event", "gone-key"
 def test_a_request_cut_off_mid_body_is_logged_quietly_and_the_server_goes_on(
     tmp_path: Path, caplog: pytest.LogCaptureFixture, path: str
 ) -> None:
-    caplog.set_level(logging.DEBUG, logger="kiosk.server.app")
+    caplog.set_level(logging.DEBUG, logger="kiosk.platforms.invitario.emulator.app")
     with ServerThread(tmp_path / "server.sqlite3", event_id=EVENT, api_key=KEY, guests=3) as server:
         with socket.create_connection(("127.0.0.1", server.port)) as sock:
             # The headers promise 1000 bytes of body; the client is gone after 17 of them.

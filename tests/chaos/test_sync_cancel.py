@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from kiosk.remote.invitario import InvitarioConnector
+from kiosk.platforms.invitario.connector import InvitarioConnector
 from kiosk.services.sync import Sync
 from kiosk.storage import Store
 

@@ -6,14 +6,14 @@ import pytest
 
 from kiosk.domain import Change, Guest, Mode, VerdictKind, decide
 from kiosk.domain.decide import effective_guest
-from kiosk.domain.models import ChangeKind
+from kiosk.domain.models import Admission, ChangeKind
 
 T0 = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
 NOW = T0 + timedelta(hours=1)
 
 
 def guest(**kw: object) -> Guest:
-    return Guest(id="g1", access_code="abc", registration_state="registered", **kw)  # type: ignore[arg-type]
+    return Guest(id="g1", access_code="abc", admission=Admission.ADMISSIBLE, **kw)  # type: ignore[arg-type]
 
 
 def change(at: datetime, check_in: datetime | None, check_out: datetime | None, station: str = "A") -> Change:
@@ -31,13 +31,13 @@ def test_deleted_beats_everything() -> None:
 
 
 def test_deregistered() -> None:
-    g = Guest(id="g1", registration_state="deregistered")
+    g = Guest(id="g1", admission=Admission.DEREGISTERED)
     assert decide(g, [], Mode.TOGGLE, NOW).kind is VerdictKind.DEREGISTERED
 
 
 @pytest.mark.parametrize("mode", list(Mode))
 def test_an_unconfirmed_registration_is_refused_in_every_mode(mode: Mode) -> None:
-    verdict = decide(Guest(id="g1", registration_state="not_confirmed"), [], mode, NOW)
+    verdict = decide(Guest(id="g1", admission=Admission.NOT_CONFIRMED), [], mode, NOW)
     assert verdict.kind is VerdictKind.NOT_CONFIRMED and verdict.new_check_in is None
     assert verdict.message == "Registration not confirmed"
 
@@ -96,6 +96,7 @@ EXPECTED_COLOURS = {
     VerdictKind.DELETED: "red",
     VerdictKind.DEREGISTERED: "red",
     VerdictKind.NOT_CONFIRMED: "red",
+    VerdictKind.CANCELLED: "red",
 }
 
 
@@ -109,3 +110,21 @@ def test_every_verdict_has_its_colour_and_a_message(kind: VerdictKind) -> None:
 
     assert kind.colour == EXPECTED_COLOURS[kind]
     assert MESSAGES[kind].strip()
+
+
+@pytest.mark.parametrize(
+    ("admission", "kind"),
+    [
+        (Admission.DEREGISTERED, VerdictKind.DEREGISTERED),
+        (Admission.NOT_CONFIRMED, VerdictKind.NOT_CONFIRMED),
+        (Admission.CANCELLED, VerdictKind.CANCELLED),
+        (Admission.ADMISSIBLE, VerdictKind.ADMITTED),
+        (Admission.UNSTATED, VerdictKind.ADMITTED),
+    ],
+)
+def test_each_admission_state_decides_the_door_the_same_way_on_every_platform(
+    admission: Admission, kind: VerdictKind
+) -> None:
+    verdict = decide(Guest(id="g1", admission=admission), [], Mode.CHECK_IN, NOW)
+    assert verdict.kind is kind
+    assert admission.may_enter is (kind is VerdictKind.ADMITTED)

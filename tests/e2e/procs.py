@@ -31,7 +31,7 @@ def child_env(**extra: str) -> dict[str, str]:
 
 
 class ServerProcess:
-    """`python -m kiosk.server` as a real subprocess; stop/start keeps its database."""
+    """`python -m kiosk.platforms.invitario.emulator` as a real subprocess; stop/start keeps its database."""
 
     def __init__(self, db: Path, *, port: int | None = None, guests: int = 200, seed: int = 7,
                  extra: tuple[str, ...] = ()) -> None:
@@ -44,7 +44,8 @@ class ServerProcess:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self) -> ServerProcess:
-        args = [sys.executable, "-m", "kiosk.server", "--host", "127.0.0.1", "--port", str(self.port),
+        args = [sys.executable, "-m", "kiosk.platforms.invitario.emulator",
+                "--host", "127.0.0.1", "--port", str(self.port),
                 "--db", str(self.db), "--guests", str(self.guests), "--seed", str(self.seed),
                 "--event-id", EVENT_ID, "--api-key", API_KEY, *self.extra]
         out = self.log.open("a")

@@ -17,7 +17,7 @@ from typing import Any
 import httpx
 import pytest
 
-from kiosk.server.run import ServerThread
+from kiosk.platforms.invitario.emulator.run import ServerThread
 from tests.e2e.procs import API_KEY, EVENT_ID, child_env, kiosk, kiosk_json
 
 pytestmark = pytest.mark.slow

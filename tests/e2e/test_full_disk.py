@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.server.changes import history
-from kiosk.server.run import ServerThread
+from kiosk.platforms.invitario.emulator.changes import history
+from kiosk.platforms.invitario.emulator.run import ServerThread
 from kiosk.storage import Store
 from tests.e2e.procs import API_KEY, EVENT_ID, child_env, kiosk, kiosk_json
 

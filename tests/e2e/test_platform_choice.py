@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.server.run import ServerThread
+from kiosk.platforms.invitario.emulator.run import ServerThread
 from tests.e2e.procs import API_KEY, EVENT_ID, child_env, kiosk_json
 
 

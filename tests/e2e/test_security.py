@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import trustme
 
-from kiosk.server.run import ServerThread
+from kiosk.platforms.invitario.emulator.run import ServerThread
 from tests.e2e.procs import API_KEY, EVENT_ID, child_env, kiosk, kiosk_json
 
 pytestmark = pytest.mark.slow

@@ -15,7 +15,7 @@ from pytestqt.qtbot import QtBot
 
 from kiosk.app import open_station
 from kiosk.domain import VerdictKind, normalise_code
-from kiosk.server.run import ServerThread
+from kiosk.platforms.invitario.emulator.run import ServerThread
 from kiosk.services.station import Station
 from kiosk.storage.config import StationConfig, save_config
 from kiosk.ui.controller import StationController

@@ -15,7 +15,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from kiosk.domain.models import Guest
+from kiosk.domain.models import Admission, Guest
 
 # The largest integer magnitude the kiosk's JSON readers take (they hold numbers in 64 bits).
 INT64 = 2**63 - 1
@@ -47,6 +47,11 @@ readable_scalars = st.one_of(
 huge_ints = st.one_of(st.integers(min_value=INT64 + 1), st.integers(max_value=-INT64 - 2))
 # Values the kiosk's JSON parser may refuse: integers beyond 64 bits, text that is not Unicode.
 unreadable_scalars = st.one_of(huge_ints, surrogate_texts)
+
+# What the v1 document's registration states mean at the door (restated here, not taken from the mapper).
+V1_ADMISSION = {
+    "registered": Admission.ADMISSIBLE, "unknown": Admission.UNSTATED, "deregistered": Admission.DEREGISTERED
+}
 
 
 def json_values(scalars: st.SearchStrategy[Any] = readable_scalars, max_leaves: int = 10) -> st.SearchStrategy[Any]:
@@ -243,12 +248,29 @@ def good_records(
         check_in=times["checkInDateTime"],
         check_out=times["checkOutDateTime"],
         deleted=times["deleteDateTime"],
-        registration_state=state.casefold() if isinstance(state, str) else "unknown",
+        admission=V1_ADMISSION[state.casefold()] if isinstance(state, str) else Admission.UNSTATED,
         highlight_color=color if isinstance(color, str) and color and len(color) <= 64 else None,
         fields=fields or {},
         companions=tuple(e["id"] for e in entries or () if _good_companion(e)),
+        **_expected_names(fields or {}),
     )
     return Record(doc, expected)
+
+
+def _expected_names(fields: dict[str, Any]) -> dict[str, str]:
+    """The names a v1 guest is shown under: its name fields as text (numbers too), trimmed, empty ones left out."""
+    def text(key: str) -> str:
+        value = fields.get(key)
+        ok = isinstance(value, str | int | float) and not isinstance(value, bool)
+        return str(value).strip() if ok else ""
+
+    first, last = text("firstName"), text("lastName")
+    return {
+        "name": " ".join(filter(None, (text("titlePrefix"), first, last, text("titleSuffix")))),
+        "sort_name": " ".join(filter(None, (last, first))),
+        "company": text("company"),
+        "email": text("email"),
+    }
 
 
 def _good_companion(entry: Any) -> bool:

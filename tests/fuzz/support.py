@@ -16,8 +16,8 @@ from typing import Any
 import httpx
 from hypothesis import HealthCheck, Phase, settings
 
-from kiosk.domain.models import Guest
-from kiosk.remote.invitario import InvitarioConnector
+from kiosk.domain.models import Admission, Guest
+from kiosk.platforms.invitario.connector import InvitarioConnector
 from kiosk.services.sync import Sync, SyncReport
 from kiosk.storage import Store
 
@@ -59,19 +59,19 @@ SEEDS = (
         "seed-1",
         access_code="SEED-1",
         client_update=T0,
-        registration_state="registered",
+        admission=Admission.ADMISSIBLE,
         fields={"firstName": "Ada", "lastName": "Lovelace", "externalId": "B-0001"},
     ),
     Guest(
         "seed-2",
         access_code="Ünïcödé-Σ",
         client_update=T0,
-        registration_state="registered",
+        admission=Admission.ADMISSIBLE,
         fields={"firstName": "Émile", "externalId": 42},
     ),
-    Guest("seed-3", access_code="DUP-1", client_update=T0, deleted=T0, registration_state="registered"),
-    Guest("seed-4", access_code="DUP-1", client_update=T0, registration_state="registered"),
-    Guest("seed-5", access_code="GONE-5", client_update=T0, registration_state="deregistered"),
+    Guest("seed-3", access_code="DUP-1", client_update=T0, deleted=T0, admission=Admission.ADMISSIBLE),
+    Guest("seed-4", access_code="DUP-1", client_update=T0, admission=Admission.ADMISSIBLE),
+    Guest("seed-5", access_code="GONE-5", client_update=T0, admission=Admission.DEREGISTERED),
     Guest("seed-6", access_code=None, client_update=None, fields={"externalId": "  b-0006 "}),
 )
 

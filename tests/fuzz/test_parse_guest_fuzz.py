@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from kiosk.domain.models import Guest
 from kiosk.domain.timeutil import format_time
-from kiosk.remote.invitario_guest import parse_guest
+from kiosk.platforms.invitario.mapper import parse_guest
 from kiosk.storage import Store
 from tests.fuzz.strategies import (
     GUEST_KEYS,

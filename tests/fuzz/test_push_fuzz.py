@@ -192,9 +192,9 @@ def test_a_right_update_answer_empties_the_queue_and_mirrors_the_echoed_guests(
         for guest_id, guest in last.items():
             found = store.get_guest(guest_id)
             assert found is not None
-            assert (found.access_code, found.registration_state, found.deleted, found.companions) == (
+            assert (found.access_code, found.admission, found.deleted, found.companions) == (
                 guest.access_code,
-                guest.registration_state,
+                guest.admission,
                 guest.deleted,
                 guest.companions,
             )

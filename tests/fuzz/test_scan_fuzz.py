@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from kiosk.domain import Mode, VerdictKind, normalise_code
 from kiosk.domain.codes import MAX_CODE_LENGTH
-from kiosk.domain.models import Guest
+from kiosk.domain.models import Admission, Guest
 from kiosk.services.checkin import CheckIn
 from kiosk.ui.scanner import BurstDetector, Decision, ScannerSettings, strip_controls
 from tests.fuzz.support import FUZZ, SEEDS, STATION, fresh_store, seed_ids, snapshot
@@ -86,7 +86,7 @@ def test_any_scan_gets_a_verdict_and_a_log_row_and_touches_only_its_guest(
                 assert outcome.verdict.guest is not None and outcome.verdict.guest.id == target.id
                 if target.deleted is not None:
                     assert outcome.kind is VerdictKind.DELETED
-                elif target.registration_state == "deregistered":
+                elif target.admission is Admission.DEREGISTERED:
                     assert outcome.kind is VerdictKind.DEREGISTERED
             changed = {gid for gid in after if after[gid] != before[gid]}
             if outcome.change is None:

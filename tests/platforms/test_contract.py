@@ -13,12 +13,12 @@ import httpx
 import pytest
 
 from kiosk.domain import Mode, VerdictKind
-from kiosk.domain.models import Change, ChangeKind, ChangeOutcome, Guest
+from kiosk.domain.models import Change, ChangeKind, Guest, PushOutcome
 from kiosk.platforms import platform_named
+from kiosk.platforms.base import AuthRefused, Connector, RetryLater
+from kiosk.platforms.invitario.emulator.generate import generate_guests
+from kiosk.platforms.invitario.emulator.run import ServerThread
 from kiosk.platforms.plandocket.emulator import PlanDocketServer, PlanDocketState
-from kiosk.remote.base import AuthRefused, Connector, RetryLater
-from kiosk.server.generate import generate_guests
-from kiosk.server.run import ServerThread
 from kiosk.services.checkin import CheckIn
 from kiosk.services.sync import Sync
 from kiosk.storage import Store
@@ -142,18 +142,59 @@ def test_a_check_in_then_a_check_out_reach_the_server_once_each(pair: Pair) -> N
         c = pair.connector()
         try:
             await c.login()
-            assert [r.outcome for r in (await c.push([check_in(gid)])).results] == [ChangeOutcome.APPLIED]
+            assert [r.outcome for r in (await c.push([check_in(gid)])).results] == [PushOutcome.ACCEPTED]
             assert (await everyone(c))[gid].is_inside
             now = datetime.now(UTC)
             out = Change(f"contract-{gid}-out", gid, ChangeKind.CHECK_OUT, now - timedelta(seconds=4), now, now,
                          "North")
-            assert [r.outcome for r in (await c.push([out])).results] == [ChangeOutcome.APPLIED]
+            assert [r.outcome for r in (await c.push([out])).results] == [PushOutcome.ACCEPTED]
             assert not (await everyone(c))[gid].is_inside
         finally:
             await c.aclose()
 
     run(main())
     assert pair.recorded(gid) >= 1
+
+
+def test_one_push_answers_every_change_and_holds_back_a_second_change_of_one_guest(pair: Pair) -> None:
+    first, other = pair.guest_ids[2], pair.guest_ids[3]
+
+    async def main() -> None:
+        c = pair.connector()
+        try:
+            await c.login()
+            now = datetime.now(UTC)
+            came_in = check_in(first, 1)
+            went_out = Change(f"contract-{first}-out", first, ChangeKind.CHECK_OUT, came_in.check_in, now, now,
+                              "North")
+            answer = await c.push([came_in, went_out, check_in(other, 2)])
+            # The second change of one guest waits for the answer to the first; it goes in the next push.
+            assert [r.outcome for r in answer.results] == [
+                PushOutcome.ACCEPTED, PushOutcome.RETRY_LATER, PushOutcome.ACCEPTED
+            ]
+            assert [r.guest_id for r in answer.results] == [first, first, other]
+            assert (await everyone(c))[first].is_inside
+            (later,) = (await c.push([went_out])).results
+            assert later.outcome is PushOutcome.ACCEPTED
+            assert not (await everyone(c))[first].is_inside
+        finally:
+            await c.aclose()
+
+    run(main())
+
+
+def test_a_change_for_a_guest_the_platform_does_not_know_is_refused_with_a_reason(pair: Pair) -> None:
+    async def main() -> None:
+        c = pair.connector()
+        try:
+            await c.login()
+            (answer,) = (await c.push([check_in("404404")])).results
+            assert answer.outcome is PushOutcome.REFUSED and not answer.outcome.done
+            assert answer.message.strip()
+        finally:
+            await c.aclose()
+
+    run(main())
 
 
 def test_a_resend_after_a_lost_answer_is_recorded_once(pair: Pair) -> None:
@@ -169,7 +210,8 @@ def test_a_resend_after_a_lost_answer_is_recorded_once(pair: Pair) -> None:
                 await c.push([change])
             await asyncio.sleep(HANG_S)  # the server has long applied it by now
             again = await c.push([change])
-            assert [r.outcome for r in again.results] == [ChangeOutcome.APPLIED]
+            # Invitario takes the same state again (idempotent); PlanDocket finds its record and adopts it.
+            assert [r.outcome.done for r in again.results] == [True]
             assert (await everyone(c))[gid].is_inside
         finally:
             await c.aclose()

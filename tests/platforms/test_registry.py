@@ -10,7 +10,7 @@ import pytest
 from kiosk.app import make_connector
 from kiosk.platforms import PLATFORMS, UnknownPlatform, platform_named, usable_names
 from kiosk.platforms.base import Listing, Uploads
-from kiosk.remote.invitario import InvitarioConnector
+from kiosk.platforms.invitario.connector import InvitarioConnector
 from kiosk.storage.config import ConfigError, StationConfig, load_config, save_config
 
 REPO = Path(__file__).resolve().parents[2]

@@ -9,23 +9,24 @@ from pathlib import Path
 import pytest
 
 from kiosk.domain import Guest, Mode, VerdictKind
-from kiosk.domain.models import ChangeKind
+from kiosk.domain.models import Admission, ChangeKind
 from kiosk.services.checkin import CheckIn
 from kiosk.storage import Store
+from tests.v1_guests import v1_guest
 
 NOW = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
 
 
 def guests() -> list[Guest]:
     return [
-        Guest(id="g-anna", access_code="ANNA01", registration_state="registered",
+        v1_guest(id="g-anna", access_code="ANNA01", admission=Admission.ADMISSIBLE,
               fields={"firstName": "Anna", "lastName": "Müller", "externalId": "B0001"},
               companions=("g-ben",)),
-        Guest(id="g-ben", access_code="BEN002", parent_id="g-anna", registration_state="registered",
+        v1_guest(id="g-ben", access_code="BEN002", parent_id="g-anna", admission=Admission.ADMISSIBLE,
               fields={"firstName": "Ben", "lastName": "Müller"}),
-        Guest(id="g-gone", access_code="GONE03", registration_state="registered", deleted=NOW,
+        v1_guest(id="g-gone", access_code="GONE03", admission=Admission.ADMISSIBLE, deleted=NOW,
               fields={"firstName": "Gone"}),
-        Guest(id="g-dereg", access_code="DEREG4", registration_state="deregistered", fields={}),
+        v1_guest(id="g-dereg", access_code="DEREG4", admission=Admission.DEREGISTERED, fields={}),
     ]
 
 
@@ -157,3 +158,16 @@ def test_undo_of_a_check_out_puts_the_guest_back_inside(store: Store) -> None:
     checkin.undo_last()
     assert store.counts()["checked_in"] == 1
     assert checkin.scan("ANNA01", Mode.CHECK_IN).kind is VerdictKind.ALREADY_IN
+
+
+def test_what_staff_do_by_hand_is_queued_as_manual_and_a_scan_is_not(store: Store) -> None:
+    checkin, _ = make(store)
+    scanned = checkin.scan("ANNA01", Mode.CHECK_IN)
+    by_hand = checkin.act_on_guest("g-ben", Mode.CHECK_IN)
+    undone = checkin.undo_last()
+    assert scanned.change is not None and by_hand.change is not None and undone is not None
+    assert (scanned.change.manual, by_hand.change.manual, undone.change is not None and undone.change.manual) == (
+        False, True, True
+    )
+    # The queue keeps the difference across a restart: it is read back from the outbox.
+    assert [c.manual for c in store.queued_changes()] == [False, True, True]

@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from kiosk.remote.invitario import InvitarioConnector
-from kiosk.server.run import ServerThread
+from kiosk.platforms.invitario.connector import InvitarioConnector
+from kiosk.platforms.invitario.emulator.run import ServerThread
 from kiosk.services import sync as sync_module
 from kiosk.services.sync import Sync, SyncReport
 from kiosk.storage import Store

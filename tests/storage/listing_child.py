@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from itertools import count
 
-from kiosk.domain.models import Guest
+from kiosk.domain.models import Admission, Guest
 from kiosk.storage import Store
 
 
@@ -19,8 +19,11 @@ def page_of(start: int, size: int, total: int, round_: int) -> list[Guest]:
         Guest(
             id=f"g{i:06d}",
             access_code=f"CODE-{i}",
-            registration_state="registered",
+            admission=Admission.ADMISSIBLE,
             fields={"firstName": "Kill", "lastName": f"Round{round_}x{i}", "company": "Chaos"},
+            name=f"Kill Round{round_}x{i}",
+            sort_name=f"Round{round_}x{i} Kill",
+            company="Chaos",
         )
         for i in range(start, min(start + size, total))
     ]

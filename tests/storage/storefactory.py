@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from kiosk.domain.models import Change, ChangeKind, Guest
+from kiosk.domain.models import Admission, Change, ChangeKind, Guest
 from kiosk.storage import ScanRecord
+from tests.v1_guests import v1_guest
 
 T0 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 
@@ -40,7 +41,7 @@ def guest(
         "externalId": badge,
         **extra,
     }
-    return Guest(
+    return v1_guest(
         id=guest_id,
         access_code=code,
         parent_id=parent_id,
@@ -49,7 +50,7 @@ def guest(
         check_in=check_in,
         check_out=check_out,
         deleted=deleted,
-        registration_state="registered",
+        admission=Admission.ADMISSIBLE,
         fields=fields,
         companions=companions,
     )

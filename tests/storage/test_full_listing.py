@@ -20,7 +20,6 @@ import pytest
 from kiosk.domain.codes import normalise_code
 from kiosk.domain.models import Guest
 from kiosk.storage import EmptyListing, ListingNotOpen, Store, StoreError
-from kiosk.storage import schema as schema_module
 from kiosk.storage.mirror import PreparedPage
 from tests.e2e.procs import child_env
 from tests.storage.storefactory import at, check_in, guest, scan
@@ -222,47 +221,6 @@ def test_wipe_ends_a_listing_under_way(store: Store) -> None:
     store.wipe()
     assert store.listing_under_way() is None
     assert store.begin_listing() > gen
-
-
-def test_a_database_of_schema_1_migrates_with_everything_kept(
-    db_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A mirror written by the schema before full listings (version 1) opens with every row kept."""
-    assert len(schema_module.MIGRATIONS) == 2
-    monkeypatch.setattr(schema_module, "MIGRATIONS", schema_module.MIGRATIONS[:1])
-    with Store.open(db_path) as old:
-        assert old._conn.execute("PRAGMA user_version").fetchone()[0] == 1
-        assert "listing_gen" not in {r[1] for r in old._conn.execute("PRAGMA table_info(guests)")}
-        old.apply_pull_page([*people("g1", "g2", "g3"), guest("gone", deleted=at(0))], cursor=at(5))
-        for change in (check_in("c1", "g1", 10), check_in("c2", "g2", 11)):
-            old.record_scan(scan(change), change)
-        old.record_scan(scan(code="garbage", verdict="unknown"))
-        old.finish_changes(done=["c2"])
-        old.update_sync_state(last_error="boom", clock_offset=1.5)
-        guests_before = {g: old.get_guest(g) for g in ("g1", "g2", "g3", "gone")}
-        queued_before, scans_before = old.queued_changes(), old.recent_scans()
-        counts_before, state_before = old.counts(), old.sync_state()
-    monkeypatch.undo()
-
-    with Store.open(db_path) as new:
-        conn = new._conn
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
-        assert "listing_gen" in {r[1] for r in conn.execute("PRAGMA table_info(guests)")}
-        assert {"listing_gen", "listing_open"} <= {r[1] for r in conn.execute("PRAGMA table_info(sync_state)")}
-        assert {g: new.get_guest(g) for g in guests_before} == guests_before
-        assert [c.change_id for c in queued_before] == ["c1"]
-        assert new.queued_changes() == queued_before
-        assert new.local_changes_for("g2") == [check_in("c2", "g2", 11)]
-        assert new.recent_scans() == scans_before and len(scans_before) == 3
-        assert new.counts() == counts_before and new.sync_state() == state_before
-        assert [g.id for g in new.search("nameg3")] == ["g3"]
-        assert new.integrity_check() == "ok"
-        assert new.listing_under_way() is None
-        # The first listing of a migrated mirror sweeps the guests it lacks, and the queue goes on.
-        gen = new.begin_listing()
-        assert new.complete_listing(gen, at(30), people("g2", "g3")) == 1
-        assert deleted_ids(new) == {"g1", "gone"}
-        assert new.queued_changes() == queued_before
 
 
 # --- a station killed in the middle of a listing

@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 
 from kiosk.domain.codes import normalise_code
-from kiosk.domain.models import Guest
+from kiosk.domain.models import Admission, Guest
 from kiosk.storage import Store, StoreError
 from tests.storage.storefactory import T0, at, check_in, check_out, guest, scan
+from tests.v1_guests import v1_guest
 
 
 def _found(store: Store, raw: str) -> str | None:
@@ -62,7 +63,7 @@ def test_deleted_guests_are_found_but_a_live_match_wins(store: Store) -> None:
 
 
 def test_guest_round_trips_through_the_mirror(store: Store) -> None:
-    original = Guest(
+    original = v1_guest(
         id="g1",
         access_code="abc",
         parent_id="p1",
@@ -71,7 +72,7 @@ def test_guest_round_trips_through_the_mirror(store: Store) -> None:
         check_in=at(3),
         check_out=at(4),
         deleted=None,
-        registration_state="deregistered",
+        admission=Admission.DEREGISTERED,
         highlight_color="#ffeedd",
         fields={"firstName": "Zoë", "customField47": ["vegetarian", "vegan"], "fax": None},
         companions=("c1", "c2"),

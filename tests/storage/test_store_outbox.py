@@ -202,7 +202,7 @@ def test_integrity_check_reports_a_search_index_out_of_step(store: Store, db_pat
     store.apply_pull_page([guest("g1", last="Smith")])
     assert store.integrity_check() == "ok"
     tamper = sqlite3.connect(db_path)
-    tamper.execute("UPDATE guests SET last_name = 'Jones'")
+    tamper.execute("UPDATE guests SET name = 'Jones'")
     tamper.commit()
     tamper.close()
     assert "search index" in store.integrity_check()

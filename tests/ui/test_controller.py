@@ -17,7 +17,8 @@ from PySide6.QtCore import QTimer
 
 from kiosk.app import open_station
 from kiosk.domain import VerdictKind, normalise_code
-from kiosk.server.run import ServerThread
+from kiosk.domain.models import Admission
+from kiosk.platforms.invitario.emulator.run import ServerThread
 from kiosk.services.checkin import ScanOutcome
 from kiosk.services.desk import StatusSnapshot
 from kiosk.services.station import Station
@@ -242,7 +243,7 @@ def test_companions_are_checked_in_without_taking_over_the_screen(
     async def body(ctl: StationController) -> None:
         store = station.store
         parent = next(g for g in ctl.desk.search("a", 300)
-                      if g.registration_state == "registered" and store.companions_of(g))
+                      if g.admission is Admission.ADMISSIBLE and store.companions_of(g))
         outcomes: list[ScanOutcome] = []
         ctl.outcome.connect(outcomes.append)
         first = ctl.act_on_guest(parent.id, "check-in")

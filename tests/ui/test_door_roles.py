@@ -14,28 +14,30 @@ from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from kiosk.app import open_station
-from kiosk.domain import Guest, Mode, VerdictKind
+from kiosk.domain import Mode, VerdictKind
+from kiosk.domain.models import Admission
 from kiosk.services.pin import PinGuard
 from kiosk.services.station import Station
 from kiosk.storage.config import StationConfig, save_config
 from kiosk.ui.controller import StationController
 from kiosk.ui.main_window import MainWindow
 from kiosk.ui.pin_dialog import PinDialog
+from tests.v1_guests import v1_guest
 
 NOW = datetime.now(UTC)
 GUESTS = [
-    Guest(
+    v1_guest(
         id="g-anna",
         access_code="ANNA2345",
-        registration_state="registered",
+        admission=Admission.ADMISSIBLE,
         highlight_color="#f5c518",
         client_update=NOW - timedelta(days=1),
         fields={"firstName": "Anna", "lastName": "Müller", "customField1": "VIP"},
     ),
-    Guest(
+    v1_guest(
         id="g-dan",
         access_code="DAN23456",
-        registration_state="registered",
+        admission=Admission.ADMISSIBLE,
         client_update=NOW - timedelta(days=1),
         fields={"firstName": "Dan", "lastName": "Nowak"},
     ),

@@ -16,12 +16,14 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 from pytestqt.qtbot import QtBot
 
 from kiosk.domain import Guest, Mode, Verdict, VerdictKind
+from kiosk.domain.models import Admission
 from kiosk.services.checkin import CheckIn, ScanOutcome
 from kiosk.storage import Store
 from kiosk.ui import verdict_view
 from kiosk.ui.sounds import Sounds
 from kiosk.ui.theme import SCHEMES, FitLabel
 from kiosk.ui.verdict_view import ReadyView, VerdictView
+from tests.v1_guests import v1_guest
 
 NOW = datetime(2026, 5, 14, 9, 53, tzinfo=UTC)
 STATUS_BAR_PX = 40  # the window's status bar under the door pages (main_window.py)
@@ -36,10 +38,10 @@ LONG_NAME = {
 def guests() -> list[Guest]:
     old = NOW - timedelta(days=2)
     return [
-        Guest(
+        v1_guest(
             id="g-anna",
             access_code="ANNA2345",
-            registration_state="registered",
+            admission=Admission.ADMISSIBLE,
             highlight_color="#f5c518",
             companions=("g-ben",),
             client_update=old,
@@ -51,25 +53,25 @@ def guests() -> list[Guest]:
                 "customField1": "VIP",
             },
         ),
-        Guest(
+        v1_guest(
             id="g-ben",
             access_code="BEN23456",
             parent_id="g-anna",
-            registration_state="registered",
+            admission=Admission.ADMISSIBLE,
             client_update=old,
             fields={"firstName": "Ben", "lastName": "Müller"},
         ),
-        Guest(
+        v1_guest(
             id="g-dan",
             access_code="DAN23456",
-            registration_state="registered",
+            admission=Admission.ADMISSIBLE,
             client_update=old,
             fields={"firstName": "Dan", "lastName": "Nowak"},
         ),
-        Guest(
+        v1_guest(
             id="g-long",
             access_code="LONG2345",
-            registration_state="registered",
+            admission=Admission.ADMISSIBLE,
             highlight_color="#1565c0",
             client_update=old,
             fields={
@@ -215,7 +217,7 @@ def test_an_unknown_code_is_shown_as_scanned_with_what_to_do_next(qtbot: QtBot, 
 def test_a_removed_or_deregistered_guest_also_gets_the_next_step(qtbot: QtBot, checkin: CheckIn) -> None:
     door = make_door(qtbot, checkin)
     view = door.verdict
-    gone = Guest(id="g-x", registration_state="deregistered", fields={"firstName": "Zoë"})
+    gone = v1_guest(id="g-x", admission=Admission.DEREGISTERED, fields={"firstName": "Zoë"})
     view.show_outcome(ScanOutcome("zoe", Verdict(VerdictKind.DEREGISTERED, gone), None))
     assert view.name.text() == "Zoë"
     assert view.when.text() == "Please go to the registration desk"
@@ -298,7 +300,7 @@ def test_long_texts_never_make_the_door_pages_wider_or_taller_than_a_7_inch_scre
     door = make_door(qtbot, checkin, 1920, 1080)
     view = door.verdict
     long_guest = checkin.scan("LONG2345", Mode.CHECK_IN)
-    long_companion = Guest(id="g-c", fields={**LONG_NAME})
+    long_companion = v1_guest(id="g-c", fields={**LONG_NAME})
     view.show_outcome(ScanOutcome(long_guest.code, long_guest.verdict, long_guest.change, [long_companion] * 6))
     door.resize(800, 480)  # from a large screen to the 7-inch one: the fonts follow
     qtbot.waitUntil(lambda: door.size().width() == 800 and door.size().height() == 480, timeout=2000)

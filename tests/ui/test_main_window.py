@@ -20,8 +20,9 @@ from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from kiosk.app import open_station
-from kiosk.domain import Guest, Mode, VerdictKind
-from kiosk.server.run import ServerThread
+from kiosk.domain import Mode, VerdictKind
+from kiosk.domain.models import Admission
+from kiosk.platforms.invitario.emulator.run import ServerThread
 from kiosk.services.pin import PinGuard
 from kiosk.services.station import Station
 from kiosk.storage import Store
@@ -33,37 +34,38 @@ from kiosk.ui.qt_app import run_station_window
 from kiosk.ui.scan_filter import install as install_scan_filter
 from kiosk.ui.setup_dialog import SetupDialog
 from kiosk.ui.theme import SCHEMES
+from tests.v1_guests import v1_guest
 
 NOW = datetime.now(UTC)
 GUESTS = [
-    Guest(
+    v1_guest(
         id="g-anna",
         access_code="ANNA2345",
-        registration_state="registered",
+        admission=Admission.ADMISSIBLE,
         companions=("g-ben", "g-cara"),
         client_update=NOW - timedelta(days=1),
         fields={"firstName": "Anna", "lastName": "Müller"},
     ),
-    Guest(
+    v1_guest(
         id="g-ben",
         access_code="BEN23456",
         parent_id="g-anna",
-        registration_state="registered",
+        admission=Admission.ADMISSIBLE,
         client_update=NOW - timedelta(days=1),
         fields={"firstName": "Ben", "lastName": "Müller"},
     ),
-    Guest(
+    v1_guest(
         id="g-cara",
         access_code="CARA2345",
         parent_id="g-anna",
-        registration_state="registered",
+        admission=Admission.ADMISSIBLE,
         client_update=NOW - timedelta(days=1),
         fields={"firstName": "Cara", "lastName": "Müller"},
     ),
-    Guest(
+    v1_guest(
         id="g-dan",
         access_code="DAN23456",
-        registration_state="registered",
+        admission=Admission.ADMISSIBLE,
         client_update=NOW - timedelta(days=1),
         fields={"firstName": "Dan", "lastName": "Nowak"},
     ),

@@ -9,13 +9,15 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from kiosk.domain import Guest, Mode
+from kiosk.domain import Mode
+from kiosk.domain.models import Admission
 from kiosk.services.checkin import CheckIn
 from kiosk.storage import Store
 from kiosk.ui.recent_strip import RECENT_COUNT, RecentStrip
 from kiosk.ui.sounds import Sounds
 from kiosk.ui.theme import SCHEMES
 from kiosk.ui.verdict_view import ReadyView, VerdictView
+from tests.v1_guests import v1_guest
 
 NOW = datetime(2026, 5, 14, 9, 53, tzinfo=UTC)
 
@@ -26,26 +28,26 @@ def checkin(tmp_path: Path) -> Iterator[CheckIn]:
     old = NOW - timedelta(days=1)
     store.apply_pull_page(
         [
-            Guest(
+            v1_guest(
                 id="g-anna",
                 access_code="ANNA2345",
-                registration_state="registered",
+                admission=Admission.ADMISSIBLE,
                 client_update=old,
                 companions=("g-ben",),
                 fields={"firstName": "Anna", "lastName": "Müller"},
             ),
-            Guest(
+            v1_guest(
                 id="g-ben",
                 access_code="BEN23456",
                 parent_id="g-anna",
-                registration_state="registered",
+                admission=Admission.ADMISSIBLE,
                 client_update=old,
                 fields={"firstName": "Ben", "lastName": "Müller"},
             ),
-            Guest(
+            v1_guest(
                 id="g-dan",
                 access_code="DAN23456",
-                registration_state="registered",
+                admission=Admission.ADMISSIBLE,
                 client_update=old,
                 fields={"firstName": "Dan", "lastName": "Nowak"},
             ),

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from kiosk.app import open_station
-from kiosk.domain import Guest
+from kiosk.domain.models import Admission
 from kiosk.services.pin import PinGuard
 from kiosk.services.station import Station
 from kiosk.storage.config import StationConfig, save_config
@@ -25,6 +25,7 @@ from kiosk.ui.controller import StationController
 from kiosk.ui.demo_panel import attach_demo
 from kiosk.ui.main_window import MainWindow
 from kiosk.ui.theme import SCHEMES
+from tests.v1_guests import v1_guest
 
 # Where the pictures go: KIOSK_SCREENSHOTS=DIR keeps them (to look at, or to refresh the README's), else a
 # temporary directory; never the checkout.
@@ -32,25 +33,25 @@ SHOTS_ENV = "KIOSK_SCREENSHOTS"
 NOW = datetime.now(UTC).replace(microsecond=0)
 
 GUESTS = [
-    Guest(id="g-maria", access_code="MJNG2345", registration_state="registered", highlight_color="#7B1FA2",
+    v1_guest(id="g-maria", access_code="MJNG2345", admission=Admission.ADMISSIBLE, highlight_color="#7B1FA2",
           companions=("g-luis", "g-ines"), client_update=NOW - timedelta(days=3),
           fields={"titlePrefix": "Dr.", "firstName": "María José", "lastName": "Núñez García de la Peña",
                   "company": "Universidad de Sevilla", "notes": "Speaker: panel at 14:00, hall B",
                   "customField1": "VIP", "externalId": "B000101"}),
-    Guest(id="g-luis", access_code="LUIS2345", parent_id="g-maria", registration_state="registered",
+    v1_guest(id="g-luis", access_code="LUIS2345", parent_id="g-maria", admission=Admission.ADMISSIBLE,
           client_update=NOW - timedelta(days=3),
           fields={"firstName": "Luis", "lastName": "Núñez", "company": "Universidad de Sevilla"}),
-    Guest(id="g-ines", access_code="INES2345", parent_id="g-maria", registration_state="registered",
+    v1_guest(id="g-ines", access_code="INES2345", parent_id="g-maria", admission=Admission.ADMISSIBLE,
           client_update=NOW - timedelta(days=3),
           fields={"firstName": "Inés", "lastName": "Núñez Ibáñez"}),
-    Guest(id="g-soren", access_code="SOREN234", registration_state="registered",
+    v1_guest(id="g-soren", access_code="SOREN234", admission=Admission.ADMISSIBLE,
           client_update=NOW - timedelta(days=3),
           fields={"firstName": "Søren", "lastName": "Kjær", "company": "Østergaard & Sønner ApS",
                   "customField1": "Press", "externalId": "B000102"}),
-    Guest(id="g-lukasz", access_code="LUKASZ23", registration_state="registered",
+    v1_guest(id="g-lukasz", access_code="LUKASZ23", admission=Admission.ADMISSIBLE,
           client_update=NOW - timedelta(days=3),
           fields={"firstName": "Łukasz", "lastName": "Wiśniewski", "company": "Dąbrowski Sp. z o.o."}),
-    Guest(id="g-zoe", access_code="ZOE23456", registration_state="deregistered",
+    v1_guest(id="g-zoe", access_code="ZOE23456", admission=Admission.DEREGISTERED,
           client_update=NOW - timedelta(days=3),
           fields={"firstName": "Zoë", "lastName": "O'Brien", "company": "Fitzgerald Ltd"}),
 ]

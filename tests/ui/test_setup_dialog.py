@@ -13,8 +13,8 @@ from pytestqt.qtbot import QtBot
 
 from kiosk.app import configure_station
 from kiosk.platforms import usable_names
-from kiosk.remote.base import AuthRefused, EventInfo, ProtocolError, RetryLater
-from kiosk.server.run import ServerThread
+from kiosk.platforms.base import AuthRefused, EventInfo, ProtocolError, RetryLater
+from kiosk.platforms.invitario.emulator.run import ServerThread
 from kiosk.storage.config import ConfigError, StationConfig
 from kiosk.ui.setup_dialog import SetupDialog, url_problem
 

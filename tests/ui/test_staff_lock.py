@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QWidget
 from pytestqt.qtbot import QtBot
 
 from kiosk.app import open_station
-from kiosk.domain import Guest
+from kiosk.domain.models import Admission
 from kiosk.services.pin import PinGuard
 from kiosk.services.station import Station
 from kiosk.storage.config import StationConfig, save_config
@@ -23,14 +23,15 @@ from kiosk.ui.controller import StationController
 from kiosk.ui.main_window import MainWindow
 from kiosk.ui.scan_filter import ScanFilter
 from kiosk.ui.scan_filter import install as install_scan_filter
+from tests.v1_guests import v1_guest
 
 LOCK_S = 0.6
 NOW = datetime.now(UTC)
 GUESTS = [
-    Guest(
+    v1_guest(
         id=f"g-{n}",
         access_code=f"CODE{n:04d}",
-        registration_state="registered",
+        admission=Admission.ADMISSIBLE,
         client_update=NOW - timedelta(days=1),
         fields={"firstName": "Guest", "lastName": f"Number{n}"},
     )

@@ -14,12 +14,14 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from kiosk.domain import Guest, Mode, VerdictKind
+from kiosk.domain.models import Admission
 from kiosk.services.checkin import CheckIn, ScanOutcome
 from kiosk.services.desk import Desk
 from kiosk.storage import Store, StoreError
 from kiosk.ui.scan_filter import install
 from kiosk.ui.scanner import ScannerSettings
 from kiosk.ui.staff_panel import StaffPanel
+from tests.v1_guests import v1_guest
 
 PULLED = datetime(2026, 11, 22, 8, 0, tzinfo=UTC)
 STATION = "North"
@@ -27,10 +29,10 @@ STATION = "North"
 
 def guests() -> list[Guest]:
     return [
-        Guest(
+        v1_guest(
             id="g-anna",
             access_code="ANNA01",
-            registration_state="registered",
+            admission=Admission.ADMISSIBLE,
             highlight_color="#ffcc00",
             fields={
                 "firstName": "Anna",
@@ -42,23 +44,23 @@ def guests() -> list[Guest]:
             },
             companions=("g-ben",),
         ),
-        Guest(
+        v1_guest(
             id="g-ben",
             access_code="BEN002",
             parent_id="g-anna",
-            registration_state="registered",
+            admission=Admission.ADMISSIBLE,
             fields={"firstName": "Ben", "lastName": "Müller"},
         ),
-        Guest(
+        v1_guest(
             id="g-jane",
             access_code="JANE03",
-            registration_state="registered",
+            admission=Admission.ADMISSIBLE,
             fields={"firstName": "Jane", "lastName": "Doe", "company": "Globex"},
         ),
-        Guest(
+        v1_guest(
             id="g-dereg",
             access_code="DEREG4",
-            registration_state="deregistered",
+            admission=Admission.DEREGISTERED,
             fields={"firstName": "Dora", "lastName": "Gone"},
         ),
     ]
@@ -322,10 +324,10 @@ def test_a_store_failure_is_a_message_not_a_crash(qtbot: QtBot, store: Store) ->
 def test_state_and_access_code_are_never_cut(qtbot: QtBot, store: Store, width: int) -> None:
     store.apply_pull_page(
         [
-            Guest(
+            v1_guest(
                 id="g-long",
                 access_code="GQVMA8XKZ7W2",
-                registration_state="deregistered",
+                admission=Admission.DEREGISTERED,
                 fields={"firstName": "Zoë", "lastName": "O'Brien", "company": "Fitzgerald Ltd"},
             )
         ],
@@ -354,10 +356,10 @@ def test_custom_fields_show_under_the_events_labels_and_other_fields_under_their
 ) -> None:
     store.apply_pull_page(
         [
-            Guest(
+            v1_guest(
                 id="g-anna",
                 access_code="ANNA01",
-                registration_state="registered",
+                admission=Admission.ADMISSIBLE,
                 fields={
                     "firstName": "Anna",
                     "lastName": "Müller",

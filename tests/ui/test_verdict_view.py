@@ -11,18 +11,20 @@ from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
 from kiosk.domain import Guest, Verdict, VerdictKind
+from kiosk.domain.models import Admission
 from kiosk.services.checkin import ScanOutcome
 from kiosk.ui import verdict_view
 from kiosk.ui.sounds import Sounds
 from kiosk.ui.theme import SCHEMES
 from kiosk.ui.verdict_view import ReadyView, VerdictView, describe_since, field_label, field_text
+from tests.v1_guests import v1_guest
 
 NOW = datetime(2026, 5, 14, 9, 53, tzinfo=UTC)
 
-ANNA = Guest(
+ANNA = v1_guest(
     id="g-anna",
     access_code="ANNA2345",
-    registration_state="registered",
+    admission=Admission.ADMISSIBLE,
     highlight_color="#1565c0",
     fields={
         "firstName": "Anna",
@@ -33,11 +35,11 @@ ANNA = Guest(
         "customField3": ["Keynote", "Workshop B"],
     },
 )
-BEN = Guest(
-    id="g-ben", parent_id="g-anna", registration_state="registered", fields={"firstName": "Ben", "lastName": "Müller"}
+BEN = v1_guest(
+    id="g-ben", parent_id="g-anna", admission=Admission.ADMISSIBLE, fields={"firstName": "Ben", "lastName": "Müller"}
 )
-CARA = Guest(
-    id="g-cara", parent_id="g-anna", registration_state="registered", fields={"firstName": "Cara", "lastName": "Müller"}
+CARA = v1_guest(
+    id="g-cara", parent_id="g-anna", admission=Admission.ADMISSIBLE, fields={"firstName": "Cara", "lastName": "Müller"}
 )
 
 
@@ -99,7 +101,8 @@ def test_name_company_band_and_display_fields_are_shown(view: VerdictView) -> No
 
 
 def test_no_band_for_a_missing_or_broken_colour_and_no_company_line(view: VerdictView) -> None:
-    plain = Guest(id="g-x", registration_state="registered", highlight_color="not a colour", fields={"firstName": "Xu"})
+    plain = v1_guest(id="g-x", admission=Admission.ADMISSIBLE, highlight_color="not a colour",
+                     fields={"firstName": "Xu"})
     view.show_outcome(outcome(VerdictKind.ADMITTED, plain))
     assert view.band.isHidden()
     assert view.company.isHidden()
@@ -109,9 +112,9 @@ def test_no_band_for_a_missing_or_broken_colour_and_no_company_line(view: Verdic
 def test_a_long_name_shrinks_to_fit_and_stays_whole(view: VerdictView) -> None:
     view.show_outcome(outcome(VerdictKind.ADMITTED))
     short_px = view.name.fitted_px()
-    long_name = Guest(
+    long_name = v1_guest(
         id="g-long",
-        registration_state="registered",
+        admission=Admission.ADMISSIBLE,
         fields={
             "titlePrefix": "Prof. Dr.",
             "firstName": "María de los Ángeles Guadalupe",

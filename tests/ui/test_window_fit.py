@@ -19,22 +19,23 @@ from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from kiosk.app import open_station
-from kiosk.domain import Guest
+from kiosk.domain.models import Admission
 from kiosk.services.pin import PinGuard
 from kiosk.services.station import Station
 from kiosk.storage.config import StationConfig, save_config
 from kiosk.ui.controller import StationController
 from kiosk.ui.demo_panel import DemoPanel, attach_demo
 from kiosk.ui.main_window import MainWindow
+from tests.v1_guests import v1_guest
 
 NOW = datetime.now(UTC)
 LONG_NAME = "Maximilian-Alexander Constantin Friedrich-Wilhelm von und zu Hohenzollern-Sigmaringen"
 LONG_COMPANY = "Internationale Gesellschaft für außergewöhnlich lange Firmennamen und Bezeichnungen mbH & Co. KG"
 GUESTS = [
-    Guest(
+    v1_guest(
         id="g-long",
         access_code="GQVMA8XK",
-        registration_state="registered",
+        admission=Admission.ADMISSIBLE,
         client_update=NOW - timedelta(days=1),
         fields={
             "titlePrefix": "Prof. Dr. Dr. h.c.",
@@ -45,10 +46,10 @@ GUESTS = [
             "customField1": "VIP " * 10,
         },
     ),
-    Guest(
+    v1_guest(
         id="g-dereg",
         access_code="DEREG123",
-        registration_state="deregistered",
+        admission=Admission.DEREGISTERED,
         client_update=NOW - timedelta(days=1),
         fields={"firstName": "Zoë", "lastName": "O'Brien"},
     ),

@@ -11,22 +11,23 @@ from typing import Any
 
 import httpx
 
-from kiosk.domain.models import Change, ChangeKind, ChangeOutcome, PushResult
+from kiosk.domain.models import Change, ChangeKind, PushOutcome, PushResult
 from kiosk.domain.safe_text import terminal_safe
-from kiosk.platforms.plandocket import mapper
-from kiosk.remote.base import (
+from kiosk.platforms.base import (
     AuthRefused,
     ClockSample,
     EventInfo,
     Misconfigured,
+    OwnChanges,
     ProtocolError,
     PullPage,
     PushReport,
     RemoteError,
     RetryLater,
+    first_per_attendee,
 )
-from kiosk.remote.client import checked_base_url, station_client
-from kiosk.remote.invitario_http import certificate_problem
+from kiosk.platforms.plandocket import mapper
+from kiosk.platforms.web import certificate_problem, checked_base_url, station_client
 
 log = logging.getLogger(__name__)
 
@@ -100,23 +101,26 @@ class PlanDocketConnector:
                 expected_count=len(guests),
             )
 
-    async def push(self, changes: Sequence[Change]) -> PushReport:
+    async def push(self, changes: Sequence[Change], own: OwnChanges | None = None) -> PushReport:
         """Each change as a POST (check-in, check-out) or DELETE (undo), after reading back what is there.
 
         The POST is not idempotent: a change whose earlier POST landed (its answer lost) is found in the
         check-in list by the change id kiosk wrote into the record's notes, and adopted, not sent again.
+        One change per participant a batch (the oldest): the read-back is what the next one is decided on.
         """
         if len(changes) > self.max_batch:
             raise ValueError(f"At most {self.max_batch} changes per upload, not {len(changes)}.")
-        if not changes:
+        send = first_per_attendee(changes)
+        if not send:
             return PushReport([], None)
         # An unreadable record cannot name a kiosk change: reading the rest is enough to adopt or not.
         records, _ = mapper.usable_records(await self._list(CHECK_INS, "check-in list", {}))
         presence = mapper.presence_by_participant(records)
         by_change = {r.change_id: r for r in records if r.change_id}
-        results = []
-        for change in changes:
-            results.append(await self._push_one(change, presence, by_change))
+        answered = {c.change_id: await self._push_one(c, presence, by_change) for c in send}
+        waiting = "Waits for the answer to an earlier change of the same participant."
+        results = [answered.get(c.change_id) or PushResult(c.guest_id, PushOutcome.RETRY_LATER, message=waiting)
+                   for c in changes]
         return PushReport(results, self._clock.server_time if self._clock else None)
 
     async def logout(self) -> None:
@@ -133,9 +137,9 @@ class PlanDocketConnector:
         try:
             participant = int(change.guest_id)
         except ValueError:
-            return PushResult(change.guest_id, ChangeOutcome.UNKNOWN, message="Not a PlanDocket participant id.")
+            return PushResult(change.guest_id, PushOutcome.REFUSED, message="Not a PlanDocket participant id.")
         if change.change_id in by_change:
-            return PushResult(change.guest_id, ChangeOutcome.APPLIED)  # an earlier send landed: adopt it
+            return PushResult(change.guest_id, PushOutcome.ALREADY_RECORDED)  # an earlier send landed: adopt it
         here = presence.get(participant, mapper.Presence())
         open_record = here.open_record()
         wants_in = change.check_in is not None and (change.check_out is None or change.check_out < change.check_in)
@@ -147,7 +151,7 @@ class PlanDocketConnector:
                 return await self._conflict(change, here)
             return await self._post(change, participant, "check_in")
         if open_record is None:
-            return PushResult(change.guest_id, ChangeOutcome.APPLIED)  # out already: nothing to record
+            return PushResult(change.guest_id, PushOutcome.ALREADY_RECORDED)  # out already: nothing to record
         return await self._post(change, participant, "check_out")
 
     async def _post(self, change: Change, participant: int, action: str) -> PushResult:
@@ -155,39 +159,39 @@ class PlanDocketConnector:
             "event_key": self.event_key,
             "participant_id": participant,
             "action": action,
-            "check_in_type": "scan",
+            "check_in_type": "manual" if change.manual else "scan",
             "station": self.station_name,
             "notes": f"{mapper.NOTE_PREFIX}{change.change_id}",
         }
         try:
             await self._request("POST", CHECK_INS, "check-in upload", json_body=body)
         except _Refused as refused:
-            return PushResult(change.guest_id, ChangeOutcome.UNKNOWN, message=refused.message)
-        return PushResult(change.guest_id, ChangeOutcome.APPLIED)
+            return PushResult(change.guest_id, PushOutcome.REFUSED, message=refused.message)
+        return PushResult(change.guest_id, PushOutcome.ACCEPTED)
 
     async def _undo_check_in(self, change: Change, open_record: mapper.CheckInRecord | None) -> PushResult:
         # Only a check-in kiosk made can be taken back (its notes name a kiosk change); another desk's stays.
         if open_record is None or open_record.change_id is None:
-            return PushResult(change.guest_id, ChangeOutcome.APPLIED)
+            return PushResult(change.guest_id, PushOutcome.ALREADY_RECORDED)
         try:
             await self._request("DELETE", f"{CHECK_INS}/{open_record.id}", "undo")
         except _Refused as refused:
             if refused.status != 404:  # gone already: the undo is done
-                return PushResult(change.guest_id, ChangeOutcome.UNKNOWN, message=refused.message)
-        return PushResult(change.guest_id, ChangeOutcome.APPLIED)
+                return PushResult(change.guest_id, PushOutcome.REFUSED, message=refused.message)
+        return PushResult(change.guest_id, PushOutcome.ACCEPTED)
 
     async def _conflict(self, change: Change, here: mapper.Presence) -> PushResult:
         try:
             doc = await self._request("GET", f"{PARTICIPANTS}/{change.guest_id}", "participant",
                                       params={"include": "contact"})
         except _Refused as refused:
-            return PushResult(change.guest_id, ChangeOutcome.UNKNOWN, message=refused.message)
+            return PushResult(change.guest_id, PushOutcome.REFUSED, message=refused.message)
         try:
             winner = mapper.guest_from(doc.get("data"), here)
         except mapper.MalformedRecord as err:
             what = f"PlanDocket's participant {change.guest_id}"
             raise ProtocolError(f"{what} is not the documented shape: {err}") from None
-        return PushResult(change.guest_id, ChangeOutcome.SUPERSEDED, guest=winner)
+        return PushResult(change.guest_id, PushOutcome.CONFLICT, guest=winner)
 
     # --- HTTP
 

@@ -28,8 +28,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from kiosk.server.generate import generate_guests
-from kiosk.server.run import bind_socket
+from kiosk.platforms.invitario.emulator.generate import generate_guests
+from kiosk.platforms.invitario.emulator.run import bind_socket
 
 FAULT_KINDS = ("500", "429", "truncate", "hang", "hang_after", "lose_write")
 BASE_TIME = datetime(2026, 5, 1, 8, 0, tzinfo=UTC)

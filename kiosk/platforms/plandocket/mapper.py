@@ -7,13 +7,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from kiosk.domain.models import Guest
+from kiosk.domain.models import Admission, Guest
 
 # What kiosk writes into a check-in's `notes`, followed by the change's id: the read-back before a resend
 # finds its own earlier POST by it (the POST is not idempotent).
 NOTE_PREFIX = "kiosk:"
 # An unconfirmed participation is refused at the door (decide() treats this state like deregistered).
-NOT_CONFIRMED = "not_confirmed"
 # The guest field that holds the contact's customer number: the station's badge field for PlanDocket.
 CUSTOMER_NUMBER = "customerNumber"
 
@@ -143,14 +142,10 @@ def guest_from(raw: object, presence: Presence | None) -> Guest:
         raise MalformedRecord(f"participant {participant_id}: is_confirmed is not true or false")
     contact = raw.get("contact")
     contact = contact if isinstance(contact, Mapping) else {}
-    fields: dict[str, Any] = {
-        "firstName": _text(contact.get("first_name")),
-        "lastName": _text(contact.get("last_name")),
-        "company": _text(contact.get("company")),
-        "email": _text(contact.get("email")),
-        CUSTOMER_NUMBER: _text(contact.get("customer_number")),
-    }
-    fields = {k: v for k, v in fields.items() if v is not None}
+    first, last = _text(contact.get("first_name")) or "", _text(contact.get("last_name")) or ""
+    customer_number = _text(contact.get("customer_number"))
+    # The customer number is a field so that the station's badge field can name it.
+    fields: dict[str, Any] = {CUSTOMER_NUMBER: customer_number} if customer_number is not None else {}
     updated = parse_when(raw.get("updated_at"))
     newest = presence.newest if presence is not None else None
     check_in = newest.checked_in_at if newest is not None else None
@@ -163,8 +158,12 @@ def guest_from(raw: object, presence: Presence | None) -> Guest:
         server_update=updated,
         check_in=check_in,
         check_out=check_out,
-        registration_state="registered" if confirmed else NOT_CONFIRMED,
+        admission=Admission.ADMISSIBLE if confirmed else Admission.NOT_CONFIRMED,
         fields=fields,
+        name=" ".join(p for p in (first, last) if p),
+        sort_name=" ".join(p for p in (last, first) if p),
+        company=_text(contact.get("company")) or "",
+        email=_text(contact.get("email")) or "",
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -12,11 +13,11 @@ import httpx
 import pytest
 
 from kiosk.domain import Mode, VerdictKind
-from kiosk.domain.models import Change, ChangeKind, ChangeOutcome, Guest
+from kiosk.domain.models import Admission, Change, ChangeKind, Guest, PushOutcome
+from kiosk.platforms.base import AuthRefused, RetryLater
 from kiosk.platforms.plandocket.connector import PlanDocketConnector
 from kiosk.platforms.plandocket.emulator import CheckIn as EmulatedCheckIn
 from kiosk.platforms.plandocket.emulator import PlanDocketServer, PlanDocketState
-from kiosk.remote.base import AuthRefused, RetryLater
 from kiosk.services.checkin import CheckIn
 from kiosk.services.sync import Sync
 from kiosk.storage import Store
@@ -87,11 +88,12 @@ def test_a_pull_is_every_participant_with_names_state_and_presence(server: PlanD
     guests = run(pulled(connector(server)))
     assert len(guests) == 30
     first = guests[str(elsewhere.id)]
-    assert first.fields["firstName"] == elsewhere.first_name and first.company == (elsewhere.company or "")
+    assert first.name == f"{elsewhere.first_name} {elsewhere.last_name}".strip()
+    assert first.company == (elsewhere.company or "")
     assert first.is_inside and first.check_in is not None
     assert first.access_code == elsewhere.badge_number  # known from its check-in record
     assert first.fields["customerNumber"] == elsewhere.customer_number
-    assert guests[str(unconfirmed.id)].registration_state == "not_confirmed"
+    assert guests[str(unconfirmed.id)].admission is Admission.NOT_CONFIRMED
 
 
 def test_a_check_in_is_posted_once_even_when_its_answer_was_lost(server: PlanDocketServer) -> None:
@@ -103,7 +105,7 @@ def test_a_check_in_is_posted_once_even_when_its_answer_was_lost(server: PlanDoc
         with pytest.raises(RetryLater):
             await c.push([change(pid, ChangeKind.CHECK_IN)])  # applied by the server, answer lost
         again = await c.push([change(pid, ChangeKind.CHECK_IN)])  # the resend finds it by its notes
-        assert [r.outcome for r in again.results] == [ChangeOutcome.APPLIED]
+        assert [r.outcome for r in again.results] == [PushOutcome.ALREADY_RECORDED]
         await c.aclose()
 
     run(main())
@@ -121,7 +123,7 @@ def test_check_out_then_undo_of_a_check_in(server: PlanDocketServer) -> None:
         out = await c.push([change(leaving, ChangeKind.CHECK_OUT)])
         undo = Change("undo-1", undone, ChangeKind.UNDO, None, None, datetime.now(UTC), "North")
         back = await c.push([undo])
-        assert [r.outcome for r in out.results + back.results] == [ChangeOutcome.APPLIED] * 2
+        assert [r.outcome for r in out.results + back.results] == [PushOutcome.ACCEPTED] * 2
         await c.aclose()
 
     run(main())
@@ -139,8 +141,8 @@ def test_a_check_in_another_desk_made_first_is_a_conflict_with_the_winner(server
         answer = await c.push([change(str(p.id), ChangeKind.CHECK_IN)])
         await c.aclose()
         (result,) = answer.results
-        assert result.outcome is ChangeOutcome.SUPERSEDED
-        assert result.guest is not None and result.guest.is_inside and result.guest.fields["lastName"] == p.last_name
+        assert result.outcome is PushOutcome.CONFLICT
+        assert result.guest is not None and result.guest.is_inside and result.guest.sort_name.startswith(p.last_name)
 
     run(main())
     assert len(records(server)) == 1  # not posted a second time
@@ -153,7 +155,7 @@ def test_an_unconfirmed_or_removed_participant_is_dropped_with_the_servers_reaso
         c = connector(server)
         answer = await c.push([change(str(unconfirmed.id), ChangeKind.CHECK_IN), change("99999", ChangeKind.CHECK_IN)])
         await c.aclose()
-        assert [r.outcome for r in answer.results] == [ChangeOutcome.UNKNOWN] * 2
+        assert [r.outcome for r in answer.results] == [PushOutcome.REFUSED] * 2
         assert "participant_id: The participant is not confirmed." in answer.results[0].message
         assert "Participant not found" in answer.results[1].message
 
@@ -235,3 +237,18 @@ def test_two_doors_admitting_one_participant_at_once_show_the_later_one_a_confli
             store.close()
 
     run(main())
+
+
+def test_a_check_in_staff_made_by_hand_is_recorded_as_manual_and_a_scan_as_scan(server: PlanDocketServer) -> None:
+    by_hand, scanned = [str(p.id) for p in server.state.participants.values() if p.is_confirmed][2:4]
+
+    async def main() -> None:
+        c = connector(server)
+        answer = await c.push([replace(change(by_hand, ChangeKind.CHECK_IN), manual=True),
+                               change(scanned, ChangeKind.CHECK_IN)])
+        assert [r.outcome for r in answer.results] == [PushOutcome.ACCEPTED] * 2
+        await c.aclose()
+
+    run(main())
+    kinds = {str(r["event_participant_id"]): r["check_in_type"] for r in records(server)}
+    assert (kinds[by_hand], kinds[scanned]) == ("manual", "scan")

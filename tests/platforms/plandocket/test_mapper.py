@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from kiosk.domain.models import Admission
 from kiosk.platforms.plandocket.mapper import MalformedRecord, listing_from, parse_when
 
 
@@ -29,8 +30,9 @@ def test_the_samples_key_names_are_read_like_the_schemas() -> None:
     (guest,), malformed, _ = listing_from(participants, records)
     assert malformed == []
     assert (guest.id, guest.display_name, guest.access_code) == ("7", "Ada Lovelace", "B-7")
+    assert guest.sort_name == "Lovelace Ada"
     assert guest.is_inside and guest.check_in == datetime(2024, 1, 1, 0, 1, tzinfo=UTC)
-    assert guest.fields["customerNumber"] == "C7" and guest.registration_state == "registered"
+    assert guest.fields["customerNumber"] == "C7" and guest.admission is Admission.ADMISSIBLE
 
 
 def test_unusable_records_are_skipped_each_with_one_line_and_the_rest_kept() -> None:
@@ -43,5 +45,5 @@ def test_unusable_records_are_skipped_each_with_one_line_and_the_rest_kept() -> 
     ]
     records = [{"id": 9, "event_participant_id": 1, "is_checked_in": "maybe"}]
     guests, malformed, _ = listing_from(participants, records)
-    assert [g.id for g in guests] == ["1"] and guests[0].registration_state == "not_confirmed"
+    assert [g.id for g in guests] == ["1"] and guests[0].admission is Admission.NOT_CONFIRMED
     assert len(malformed) == 5 and all("\n" not in line for line in malformed)

@@ -1,0 +1,62 @@
+"""What every connector's HTTP starts from: a checked base URL, a station's httpx client, TLS checks."""
+
+from __future__ import annotations
+
+import ssl
+from collections.abc import Mapping
+
+import httpx
+
+
+def checked_base_url(base_url: str) -> str:
+    """`base_url` without a trailing slash; ValueError unless it is an http(s) URL with a host."""
+    try:
+        url = httpx.URL(base_url.strip())
+    except httpx.InvalidURL:
+        url = httpx.URL("")
+    if url.scheme not in ("http", "https") or not url.host:
+        raise ValueError(f"The server address must be an http:// or https:// URL, not {base_url!r}.")
+    return str(url).rstrip("/")
+
+
+def station_client(
+    *,
+    transport: httpx.AsyncBaseTransport | None,
+    timeout: float,
+    verify: bool | str,
+    headers: Mapping[str, str] | None = None,
+) -> httpx.AsyncClient:
+    """A client as a door station needs it: no proxies from the environment, no redirects, HTTP/1.1."""
+    return httpx.AsyncClient(
+        transport=transport,
+        timeout=timeout,
+        verify=tls_context(verify),
+        trust_env=False,
+        http1=True,
+        http2=False,
+        # A redirect would carry the API key to wherever it points; the connectors refuse one instead.
+        follow_redirects=False,
+        headers={"Accept": "application/json", "User-Agent": "kiosk-check-in", **(headers or {})},
+    )
+
+
+def certificate_problem(exc: BaseException) -> bool:
+    """Whether a failure is, somewhere down its chain of causes, a TLS certificate the station refused."""
+    seen: BaseException | None = exc
+    for _ in range(8):
+        if seen is None:
+            return False
+        if isinstance(seen, ssl.SSLCertVerificationError) or "CERTIFICATE_VERIFY_FAILED" in str(seen):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+def tls_context(verify: bool | str) -> bool | ssl.SSLContext:
+    """httpx's verify: True, False, or a context trusting the CA bundle at the given path."""
+    if not isinstance(verify, str):
+        return verify
+    try:
+        return ssl.create_default_context(cafile=verify)
+    except (OSError, ssl.SSLError) as exc:
+        raise ValueError(f"Cannot use the CA certificate file {verify!r}: {exc}") from None

@@ -1,1 +1,0 @@
-"""Connectors to check-in servers: the only layer that speaks HTTP."""
