@@ -390,7 +390,7 @@ def _print_status(config: StationConfig, counts: dict[str, int], state: SyncStat
         "guests": counts["guests"], "deleted": counts["deleted"], "checked_in": counts["checked_in"],
         "queued": counts["queued"], "conflicts": counts["conflicts"], "scans": counts["scans"],
         "last_sync": format_time(state.last_success), "last_attempt": format_time(state.last_attempt),
-        "last_error": state.last_error, "cursor": format_time(state.cursor),
+        "last_error": state.last_error, "cursor": state.cursor,
         "clock_offset": round(state.clock_offset, 3), "online": state.online,
     }
     if args.json:

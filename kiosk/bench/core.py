@@ -20,6 +20,7 @@ from kiosk.bench.setup import API_KEY, EVENT_ID, STATION, BenchError, SampleGues
 from kiosk.domain import Mode
 from kiosk.domain.models import Change, ChangeKind
 from kiosk.domain.timeutil import format_time, utcnow
+from kiosk.platforms.invitario.connector import since_date_time
 from kiosk.storage import outbox
 from kiosk.storage.config import mirror_path
 from kiosk.storage.mirror import match_expression
@@ -136,7 +137,7 @@ async def incremental(server: ServerProcess, data_dir: Path, guests: Sequence[Sa
         token = await _login(client)
         began = time.perf_counter()
         answer = await client.post("/api/v1/guest/list/recent",
-                                   json={"sessionToken": token, "sinceDateTime": cursor.isoformat()})
+                                   json={"sessionToken": token, "sinceDateTime": since_date_time(cursor)})
         orjson.loads(answer.content)
         floor = time.perf_counter() - began
     return {"seconds": seconds, "pulled": report.pulled, "floor_seconds": floor}

@@ -70,9 +70,11 @@ class EventInfo:
 class PullPage:
     """A slice of a pull response, small enough to write to the mirror in one short transaction.
 
-    `server_time` is the response's `dateTime` (the next cursor); it is set on the last page only,
-    together with `last=True`, so the cursor can move in the same transaction as the final rows.
-    `malformed` holds one line per guest record that could not be parsed and was skipped.
+    The last page of a pull has `last=True` and `cursor`: the connector's own bookmark, a string nobody
+    else reads, which the mirror stores in the same transaction as the final rows and hands back to the
+    next `pull`. `server_time` is the server's clock at the listing, when the platform tells it: a full
+    listing's sweep stamps it on those it removes. `malformed` holds one line per record that could not
+    be parsed and was skipped.
     """
 
     guests: list[Guest] = field(default_factory=list)
@@ -81,6 +83,7 @@ class PullPage:
     # guest in at once, and another's check-in came first), with the guest as the server has them.
     late_conflicts: list[tuple[str, Guest]] = field(default_factory=list)
     last: bool = False
+    cursor: str | None = None
     server_time: datetime | None = None
     expected_count: int | None = None
 
@@ -133,8 +136,11 @@ class Connector(Protocol):
 
     async def login(self) -> EventInfo: ...
 
-    def pull(self, since: datetime | None) -> AsyncIterator[PullPage]:
-        """Everything changed since the cursor (all guests when None), as pages; the last has server_time."""
+    def pull(self, cursor: str | None) -> AsyncIterator[PullPage]:
+        """What changed since `cursor` (the last page's of an earlier pull; everyone when None), as pages.
+
+        A connector that lists everyone every time ignores the cursor (Capabilities.listing is FULL).
+        """
         ...
 
     async def push(self, changes: Sequence[Change], own: OwnChanges | None = None) -> PushReport:

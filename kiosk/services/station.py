@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.domain.timeutil import utcnow
+from kiosk.platforms import PLATFORMS
 from kiosk.platforms.base import Connector
 from kiosk.services.checkin import CheckIn
 from kiosk.services.desk import Desk
@@ -44,7 +45,9 @@ class Station:
         return CheckIn(self.store, self.config.station, clock=clock, on_queued=on_queued)
 
     def make_sync(self, store: Store | None = None, **options: Any) -> Sync:
-        return Sync(store or self.store, self.connector, **options)
+        """A sync of this station's mirror with its connector, listing as its platform can."""
+        listing = PLATFORMS[self.config.platform].capabilities.listing
+        return Sync(store or self.store, self.connector, listing=listing, **options)
 
     def make_sync_loop(self, sync: Sync, on_report: Callable[[SyncReport], None] | None = None) -> SyncLoop:
         """Rounds of `sync` at the station's pull interval (already within its platform's budget)."""

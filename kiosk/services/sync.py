@@ -1,4 +1,4 @@
-"""The sync service: push the queue, then pull what changed since the server's last dateTime."""
+"""The sync service: push the queue, then pull what changed since the connector's cursor."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from kiosk.domain.timeutil import utcnow
 from kiosk.platforms.base import (
     AuthRefused,
     Connector,
+    Listing,
     Misconfigured,
     ProtocolError,
     PullPage,
@@ -75,11 +76,14 @@ class Sync:
         store: Store,
         connector: Connector,
         *,
+        listing: Listing = Listing.INCREMENTAL,
         offload: Offload = asyncio.to_thread,
         on_progress: Progress | None = None,
     ) -> None:
         self._store = store
         self._connector = connector
+        # The platform's capability: a FULL listing names everyone, so a completed one sweeps whom it lacks.
+        self._listing = listing
         self._offload = offload
         self._on_progress = on_progress
         self._lock = asyncio.Lock()
@@ -173,9 +177,7 @@ class Sync:
         # Otherwise the door is open, and every write transaction stays short so a scan hardly waits.
         bulk = report.full and (await self._db(self._store.counts))["guests"] == 0
         # A platform that can only list everyone: whoever a completed listing lacks is gone (mark and sweep).
-        # Connectors without the attribute list changes only (the Invitario one, the tests' fakes).
-        listing = await self._db(self._store.begin_listing) if getattr(self._connector, "full_listing", False) \
-            else None
+        listing = await self._db(self._store.begin_listing) if self._listing is Listing.FULL else None
         writer = _PullWriter(self, report, bulk, listing)
         late: list[tuple[str, Guest]] = []
         try:
@@ -238,7 +240,9 @@ class _PullWriter:
         self._writing: asyncio.Future[None] | None = None
 
     async def add(self, page: PullPage) -> None:
-        cursor = page.server_time if page.last else None
+        # The cursor is the last page's and moves with its rows; a last page without one (a connector's
+        # bug) ends the pull without moving it, so the next round lists everything again.
+        cursor = (page.cursor, page.server_time) if page.last and page.cursor is not None else None
         if self._bulk:
             await self._prepare(self._pending, page.guests)
             if self._pending.received >= self.size or page.last:
@@ -269,17 +273,18 @@ class _PullWriter:
         await self._prepare(page, guests)
         return page
 
-    async def _submit(self, guests: PreparedPage, cursor: datetime | None) -> None:
+    async def _submit(self, guests: PreparedPage, cursor: tuple[str, datetime | None] | None) -> None:
         await self._wait()
         self._writing = asyncio.ensure_future(self._write(guests, cursor))
 
-    async def _write(self, guests: PreparedPage, cursor: datetime | None) -> None:
+    async def _write(self, guests: PreparedPage, cursor: tuple[str, datetime | None] | None) -> None:
         # The last write of a full listing completes it (the sweep), unless a record could not be read:
         # that attendee would be swept although the server still lists them.
         listing = {} if self._listing is None else {
             "listing": self._listing, "last": cursor is not None and not self._report.malformed
         }
-        took = await self._sync._db(_timed, self._sync._store.apply_pull_page, guests, cursor, **listing)
+        moved = {} if cursor is None else {"cursor": cursor[0], "listed_at": cursor[1]}
+        took = await self._sync._db(_timed, self._sync._store.apply_pull_page, guests, **moved, **listing)
         if not self._bulk and len(guests) and took > 0:
             # Aim the next transaction at the budget; a scan waits at most about one transaction.
             wanted = int(len(guests) * WRITE_BUDGET_S / took)
@@ -306,12 +311,10 @@ class _PullWriter:
             log.warning("a pulled page was not written either: %s", writing.exception())
 
 
-def _timed(
-    apply: Callable[..., object], guests: PreparedPage, cursor: datetime | None, **listing: Any
-) -> float:
+def _timed(apply: Callable[..., object], guests: PreparedPage, **options: Any) -> float:
     """Run on the writer's thread: the write, and how long it took there (not counting the hand-over)."""
     began = time.perf_counter()
-    apply(guests, cursor=cursor, **listing)
+    apply(guests, **options)
     return time.perf_counter() - began
 
 

@@ -52,9 +52,13 @@ class Conflict:
 
 @dataclass(frozen=True)
 class SyncState:
-    """Where synchronisation stands: the server-time cursor, outcomes, and the clock offset."""
+    """Where synchronisation stands: the connector's cursor, outcomes, and the clock offset.
 
-    cursor: datetime | None = None
+    `cursor` is opaque here: the connector made it and reads it (a server time, a token...); None means
+    the mirror has never completed a download.
+    """
+
+    cursor: str | None = None
     last_success: datetime | None = None
     last_attempt: datetime | None = None
     last_error: str | None = None

@@ -29,7 +29,7 @@ from kiosk.storage.schema import BUSY_TIMEOUT_MS, configure, migrate
 
 log = logging.getLogger(__name__)
 
-_TIME_FIELDS = ("cursor", "last_success", "last_attempt")
+_TIME_FIELDS = ("last_success", "last_attempt")
 _SYNC_FIELDS = tuple(f.name for f in dataclasses.fields(SyncState))
 
 
@@ -173,15 +173,18 @@ class Store:
         self,
         guests: Sequence[Guest],
         *,
-        cursor: datetime | None = None,
+        cursor: str | None = None,
+        listed_at: datetime | None = None,
         listing: int | None = None,
         last: bool = False,
     ) -> int:
-        """Upsert a page of pulled guests; with `cursor`, move the cursor in the same transaction.
+        """Upsert a page of pulled guests; with `cursor` (the connector's, opaque here), move the cursor
+        in the same transaction.
 
         With `listing` (a generation from begin_listing) the page belongs to that full listing: every
         guest in it is stamped as seen, identical ones too. With `last` as well, the listing completes
-        in this same transaction (see complete_listing). Returns how many guests a completion marked
+        in this same transaction (see complete_listing), those it lacks stamped deleted at `listed_at`
+        (the server's time of the listing; now when None). Returns how many guests a completion marked
         deleted, else 0. ListingNotOpen when `listing` is not the listing under way (nothing written).
         """
         if last and listing is None:
@@ -194,11 +197,11 @@ class Store:
             mirror.write_rows(conn, rows, listing)
             if last:
                 assert listing is not None
-                swept = self._sweep(conn, listing, cursor)
+                swept = self._sweep(conn, listing, listed_at)
             if cursor is not None:
                 conn.execute(
                     "UPDATE sync_state SET cursor = ?, last_success = ? WHERE id = 1",
-                    (format_time(cursor), format_time(utcnow())),
+                    (cursor, format_time(utcnow())),
                 )
         if last:
             log.info("full listing %d complete: %d guest(s) it did not contain marked deleted", listing, swept)
@@ -228,12 +231,14 @@ class Store:
         row = self._conn.execute("SELECT listing_open FROM sync_state WHERE id = 1").fetchone()
         return None if row is None or row[0] is None else int(row[0])
 
-    def complete_listing(self, gen: int, cursor: datetime | None = None, guests: Sequence[Guest] = ()) -> int:
+    def complete_listing(
+        self, gen: int, cursor: str | None = None, guests: Sequence[Guest] = (), listed_at: datetime | None = None
+    ) -> int:
         """Complete full listing `gen`, with its last page `guests`, in one transaction; how many were swept.
 
         In the transaction that writes the last page and moves the cursor, every live guest the listing
         did not contain (not stamped with `gen`) is marked deleted, as a server deletion marks it: the
-        row stays, with `deleted` set to `cursor` (the server's time of the listing; now when None). A
+        row stays, with `deleted` set to `listed_at` (the server's time of the listing; now when None). A
         queued change of such a guest stays queued, to be uploaded or answered like any other.
 
         The empty-listing rule: a listing that contained no attendee at all while the mirror holds live
@@ -241,7 +246,7 @@ class Store:
         list. It raises EmptyListing and changes nothing: not the rows, not the cursor; the listing
         stays under way (a new begin_listing starts over). A listing of an empty mirror may be empty.
         """
-        return self.apply_pull_page(guests, cursor=cursor, listing=gen, last=True)
+        return self.apply_pull_page(guests, cursor=cursor, listed_at=listed_at, listing=gen, last=True)
 
     @staticmethod
     def _check_open(conn: sqlite3.Connection, gen: int) -> None:
@@ -250,13 +255,13 @@ class Store:
             now = f"listing {under_way} is under way" if under_way is not None else "no listing is under way"
             raise ListingNotOpen(f"full listing {gen} is not the one under way ({now}); nothing was written")
 
-    def _sweep(self, conn: sqlite3.Connection, gen: int, cursor: datetime | None) -> int:
+    def _sweep(self, conn: sqlite3.Connection, gen: int, listed_at: datetime | None) -> int:
         if not mirror.listing_seen(conn, gen) and mirror.has_live_guests(conn):
             raise EmptyListing(
                 f"full listing {gen} came back with no attendee at all while this station has guests; "
                 "nothing was deleted and the guest list is unchanged"
             )
-        swept = mirror.sweep_listing(conn, gen, format_time(cursor or utcnow()) or "")
+        swept = mirror.sweep_listing(conn, gen, format_time(listed_at or utcnow()) or "")
         conn.execute("UPDATE sync_state SET listing_open = NULL WHERE id = 1")
         if swept:
             queued = outbox.queued_count_for(conn, swept)
@@ -336,7 +341,7 @@ class Store:
             return SyncState()
         cursor, success, attempt, error, offset, online = row
         return SyncState(
-            cursor=parse_time(cursor),
+            cursor=cursor,
             last_success=parse_time(success),
             last_attempt=parse_time(attempt),
             last_error=error,
@@ -393,6 +398,10 @@ def _is_empty(conn: sqlite3.Connection) -> bool:
 
 
 def _sync_value(name: str, value: object) -> object:
+    if name == "cursor":
+        if value is not None and not isinstance(value, str):
+            raise TypeError(f"sync state cursor must be the connector's string or None, not {type(value).__name__}")
+        return value
     if name in _TIME_FIELDS:
         if value is not None and not isinstance(value, datetime):
             raise TypeError(f"sync state {name} must be a datetime or None, not {type(value).__name__}")

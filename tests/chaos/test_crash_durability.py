@@ -71,7 +71,8 @@ def check_station(data_dir: Path, server: ServerProcess, reported: dict[str, str
     """The per-kill checks; returns (guests mirrored, cursor set)."""
     with Store.open(mirror_path(data_dir)) as store:
         assert store.integrity_check() == "ok"
-        cursor = store.sync_state().cursor
+        # The Invitario connector's cursor is the server's time of the listing it completed.
+        cursor = parse_time(store.sync_state().cursor)
         if cursor is not None:
             # The cursor moves with the rows it covers: nothing changed by then may be missing or older.
             for guest_id, updated in server_updates(server).items():

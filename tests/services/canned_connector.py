@@ -23,13 +23,12 @@ class CannedConnector:
     pages: list[PullPage] = field(default_factory=list)
     answer: Answer = accept
     max_batch: int = 500
-    full_listing: bool = False
     pushed: list[list[str]] = field(default_factory=list)  # the change ids of each push, in order
 
     async def login(self) -> EventInfo:
         return EventInfo("canned", "Canned event")
 
-    async def pull(self, since: object) -> AsyncIterator[PullPage]:
+    async def pull(self, cursor: str | None) -> AsyncIterator[PullPage]:
         for page in self.pages:
             yield page
 

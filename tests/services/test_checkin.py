@@ -33,7 +33,7 @@ def guests() -> list[Guest]:
 @pytest.fixture()
 def store(tmp_path: Path) -> Iterator[Store]:
     s = Store.open(tmp_path / "mirror.sqlite3")
-    s.apply_pull_page(guests(), cursor=NOW)
+    s.apply_pull_page(guests(), cursor="listed")
     yield s
     s.close()
 

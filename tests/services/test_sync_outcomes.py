@@ -14,7 +14,7 @@ from kiosk.services.sync import Sync
 from kiosk.storage import Store
 from tests.services.canned_connector import CannedConnector, guests
 
-LISTING = [PullPage(guests=guests("a", "b", "c", "d"), last=True, server_time=datetime(2026, 12, 1, 9, tzinfo=UTC))]
+LISTING = [PullPage(guests=guests("a", "b", "c", "d"), last=True, cursor="listed")]
 
 
 def station(tmp_path: Path, connector: CannedConnector) -> tuple[Store, CheckIn]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -55,8 +54,8 @@ def record_writes(store: Store, monkeypatch: pytest.MonkeyPatch) -> list[tuple[i
     writes: list[tuple[int, bool]] = []
     original = store.apply_pull_page
 
-    def spy(guests: Any, *, cursor: datetime | None = None) -> None:
-        original(guests, cursor=cursor)
+    def spy(guests: Any, *, cursor: str | None = None, **options: Any) -> None:
+        original(guests, cursor=cursor, **options)
         writes.append((len(guests), cursor is not None))
 
     monkeypatch.setattr(store, "apply_pull_page", spy)

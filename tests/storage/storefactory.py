@@ -16,6 +16,11 @@ def at(minutes: float) -> datetime:
     return T0 + timedelta(minutes=minutes)
 
 
+def cursor_at(minutes: float) -> str:
+    """A connector's cursor for a listing at minute `minutes` (the mirror stores it, never reads it)."""
+    return f"cursor@{minutes:g}"
+
+
 def guest(
     guest_id: str,
     *,

@@ -22,7 +22,7 @@ from kiosk.domain.models import Guest
 from kiosk.storage import EmptyListing, ListingNotOpen, Store, StoreError
 from kiosk.storage.mirror import PreparedPage
 from tests.e2e.procs import child_env
-from tests.storage.storefactory import at, check_in, guest, scan
+from tests.storage.storefactory import at, check_in, cursor_at, guest, scan
 
 CHILD = Path(__file__).with_name("listing_child.py")
 
@@ -42,7 +42,8 @@ def deleted_ids(store: Store) -> set[str]:
 @pytest.fixture
 def mirrored(store: Store) -> Store:
     """A mirror of g1..g5 filled by ordinary pulls, g5 already deleted by the server."""
-    store.apply_pull_page([*people("g1", "g2", "g3", "g4"), guest("g5", code="code-g5", deleted=at(-5))], cursor=at(1))
+    listed = [*people("g1", "g2", "g3", "g4"), guest("g5", code="code-g5", deleted=at(-5))]
+    store.apply_pull_page(listed, cursor=cursor_at(1))
     return store
 
 
@@ -50,7 +51,7 @@ def test_a_completed_listing_marks_the_guests_it_did_not_contain_deleted(mirrore
     before = {g: mirrored.get_guest(g) for g in ("g1", "g2")}
     gen = mirrored.begin_listing()
     mirrored.apply_pull_page(people("g1"), listing=gen)
-    swept = mirrored.complete_listing(gen, at(30), people("g2"))
+    swept = mirrored.complete_listing(gen, cursor_at(30), people("g2"), listed_at=at(30))
     assert swept == 2
     assert deleted_ids(mirrored) == {"g3", "g4", "g5"}
     for gone in ("g3", "g4"):
@@ -62,7 +63,7 @@ def test_a_completed_listing_marks_the_guests_it_did_not_contain_deleted(mirrore
     g5 = mirrored.get_guest("g5")
     assert g5 is not None and g5.deleted == at(-5)
     state = mirrored.sync_state()
-    assert state.cursor == at(30) and mirrored.listing_under_way() is None
+    assert state.cursor == cursor_at(30) and mirrored.listing_under_way() is None
     assert mirrored.counts()["deleted"] == 3
     assert mirrored.integrity_check() == "ok"
 
@@ -71,7 +72,7 @@ def test_identical_rows_are_stamped_too(mirrored: Store) -> None:
     gen = mirrored.begin_listing()
     mirrored.apply_pull_page(people("g1", "g2", "g3", "g4"), listing=gen)
     assert listing_gens(mirrored) == {"g1": gen, "g2": gen, "g3": gen, "g4": gen, "g5": None}
-    assert mirrored.complete_listing(gen, at(30)) == 0
+    assert mirrored.complete_listing(gen, cursor_at(30), listed_at=at(30)) == 0
     assert deleted_ids(mirrored) == {"g5"}
 
 
@@ -81,7 +82,7 @@ def test_listing_stamps_new_changed_and_identical_rows_in_one_page(mirrored: Sto
     mirrored.apply_pull_page([*people("g1"), changed, *people("new")], listing=gen)
     gens = listing_gens(mirrored)
     assert (gens["g1"], gens["g2"], gens["new"]) == (gen, gen, gen)
-    assert mirrored.complete_listing(gen, at(30)) == 2
+    assert mirrored.complete_listing(gen, cursor_at(30), listed_at=at(30)) == 2
     assert [g.id for g in mirrored.search("renamed")] == ["g2"]
     assert deleted_ids(mirrored) == {"g3", "g4", "g5"}
     assert mirrored.integrity_check() == "ok"
@@ -89,20 +90,20 @@ def test_listing_stamps_new_changed_and_identical_rows_in_one_page(mirrored: Sto
 
 def test_a_listing_cut_off_half_way_deletes_nothing(db_path: Path) -> None:
     with Store.open(db_path) as store:
-        store.apply_pull_page(people("g1", "g2", "g3"), cursor=at(1))
+        store.apply_pull_page(people("g1", "g2", "g3"), cursor=cursor_at(1))
         gen = store.begin_listing()
         store.apply_pull_page(people("g1"), listing=gen)
     with Store.open(db_path) as store:
         assert deleted_ids(store) == set()
         assert store.listing_under_way() == gen
-        assert store.sync_state().cursor == at(1)
+        assert store.sync_state().cursor == cursor_at(1)
         # A station restarted half way starts a fresh listing; the old one can no longer complete.
         fresh = store.begin_listing()
         assert fresh == gen + 1 and store.listing_under_way() == fresh
         with pytest.raises(ListingNotOpen):
-            store.complete_listing(gen, at(5))
+            store.complete_listing(gen, cursor_at(5), listed_at=at(5))
         assert deleted_ids(store) == set()
-        assert store.complete_listing(fresh, at(6), people("g2")) == 2
+        assert store.complete_listing(fresh, cursor_at(6), people("g2"), listed_at=at(6)) == 2
         assert deleted_ids(store) == {"g1", "g3"}
 
 
@@ -110,11 +111,11 @@ def test_pages_of_an_abandoned_or_completed_listing_are_refused_whole(mirrored: 
     old = mirrored.begin_listing()
     new = mirrored.begin_listing()
     with pytest.raises(ListingNotOpen, match=f"listing {new} is under way"):
-        mirrored.apply_pull_page(people("g1", "brand-new"), listing=old, cursor=at(9))
-    assert mirrored.get_guest("brand-new") is None and mirrored.sync_state().cursor == at(1)
-    mirrored.complete_listing(new, at(10), people("g1", "g2", "g3", "g4"))
+        mirrored.apply_pull_page(people("g1", "brand-new"), listing=old, cursor=cursor_at(9))
+    assert mirrored.get_guest("brand-new") is None and mirrored.sync_state().cursor == cursor_at(1)
+    mirrored.complete_listing(new, cursor_at(10), people("g1", "g2", "g3", "g4"), listed_at=at(10))
     with pytest.raises(ListingNotOpen, match="no listing is under way"):
-        mirrored.complete_listing(new, at(11))
+        mirrored.complete_listing(new, cursor_at(11), listed_at=at(11))
     with pytest.raises(ValueError):
         mirrored.apply_pull_page(people("g1"), last=True)
 
@@ -131,28 +132,28 @@ def test_an_empty_listing_of_a_mirror_with_guests_is_refused(mirrored: Store) ->
     gen = mirrored.begin_listing()
     mirrored.apply_pull_page([], listing=gen)
     with pytest.raises(EmptyListing, match="nothing was deleted"):
-        mirrored.complete_listing(gen, at(30), [])
+        mirrored.complete_listing(gen, cursor_at(30), [], listed_at=at(30))
     assert deleted_ids(mirrored) == {"g5"}
-    assert mirrored.sync_state().cursor == at(1)  # the refused transaction moved nothing
+    assert mirrored.sync_state().cursor == cursor_at(1)  # the refused transaction moved nothing
     assert mirrored.listing_under_way() == gen
     # One attendee is enough for the listing to count: the rest are then swept.
-    assert mirrored.complete_listing(gen, at(31), people("g4")) == 3
+    assert mirrored.complete_listing(gen, cursor_at(31), people("g4"), listed_at=at(31)) == 3
 
 
 def test_an_empty_listing_of_an_empty_or_all_deleted_mirror_completes(store: Store) -> None:
     gen = store.begin_listing()
-    assert store.complete_listing(gen, at(1)) == 0
+    assert store.complete_listing(gen, cursor_at(1), listed_at=at(1)) == 0
     store.apply_pull_page([guest("gone", deleted=at(0))])
     gen = store.begin_listing()
-    assert store.complete_listing(gen, at(2)) == 0
-    assert store.sync_state().cursor == at(2)
+    assert store.complete_listing(gen, cursor_at(2), listed_at=at(2)) == 0
+    assert store.sync_state().cursor == cursor_at(2)
 
 
 def test_a_queued_change_of_a_swept_guest_stays_queued(mirrored: Store) -> None:
     change = check_in("c1", "g3", 10)
     mirrored.record_scan(scan(change), change)
     gen = mirrored.begin_listing()
-    assert mirrored.complete_listing(gen, at(30), people("g1", "g2", "g4")) == 1
+    assert mirrored.complete_listing(gen, cursor_at(30), people("g1", "g2", "g4"), listed_at=at(30)) == 1
     assert [c.change_id for c in mirrored.queued_changes()] == ["c1"]
     g3 = mirrored.get_guest("g3")
     assert g3 is not None and g3.deleted == at(30) and g3.check_in == at(10)
@@ -161,9 +162,9 @@ def test_a_queued_change_of_a_swept_guest_stays_queued(mirrored: Store) -> None:
 
 def test_a_swept_guest_listed_again_is_live_again(mirrored: Store) -> None:
     gen = mirrored.begin_listing()
-    mirrored.complete_listing(gen, at(30), people("g1", "g2"))
+    mirrored.complete_listing(gen, cursor_at(30), people("g1", "g2"), listed_at=at(30))
     gen = mirrored.begin_listing()
-    assert mirrored.complete_listing(gen, at(40), people("g1", "g2", "g3")) == 0
+    assert mirrored.complete_listing(gen, cursor_at(40), people("g1", "g2", "g3"), listed_at=at(40)) == 0
     g3 = mirrored.get_guest("g3")
     assert g3 is not None and g3.deleted is None
     assert [g.id for g in mirrored.search("nameg3")] == ["g3"]
@@ -180,9 +181,9 @@ def test_the_last_page_and_the_sweep_fail_together(mirrored: Store, db_path: Pat
     )
     saboteur.close()
     with pytest.raises(StoreError, match="simulated write failure"):
-        mirrored.complete_listing(gen, at(30), [*people("g2"), guest("poison")])
+        mirrored.complete_listing(gen, cursor_at(30), [*people("g2"), guest("poison")], listed_at=at(30))
     assert deleted_ids(mirrored) == {"g5"}
-    assert mirrored.sync_state().cursor == at(1)
+    assert mirrored.sync_state().cursor == cursor_at(1)
     assert mirrored.listing_under_way() == gen
     assert listing_gens(mirrored)["g2"] is None
 
@@ -199,19 +200,20 @@ def test_a_failing_sweep_takes_the_last_page_and_the_cursor_back_with_it(mirrore
     saboteur.close()
     renamed = guest("g2", code="code-g2", first="Ann", last="Renamed", updated=at(3))
     with pytest.raises(StoreError, match="simulated sweep failure"):
-        mirrored.complete_listing(gen, at(30), [renamed, *people("brand-new")])
-    assert mirrored.sync_state().cursor == at(1)
+        mirrored.complete_listing(gen, cursor_at(30), [renamed, *people("brand-new")], listed_at=at(30))
+    assert mirrored.sync_state().cursor == cursor_at(1)
     assert mirrored.get_guest("brand-new") is None and mirrored.search("renamed") == []
     assert mirrored.listing_under_way() == gen and deleted_ids(mirrored) == {"g5"}
 
 def test_a_listing_into_an_empty_mirror_then_a_second_one_sweeps(store: Store) -> None:
     everyone = PreparedPage(store.badge_field, people(*(f"p{i}" for i in range(3000))))
     gen = store.begin_listing()
-    store.complete_listing(gen, at(1), everyone)
+    store.complete_listing(gen, cursor_at(1), everyone, listed_at=at(1))
     assert set(listing_gens(store).values()) == {gen}
     gen = store.begin_listing()
     store.apply_pull_page(people(*(f"p{i}" for i in range(1500))), listing=gen)
-    assert store.complete_listing(gen, at(2), people(*(f"p{i}" for i in range(1500, 2990)))) == 10
+    rest = people(*(f"p{i}" for i in range(1500, 2990)))
+    assert store.complete_listing(gen, cursor_at(2), rest, listed_at=at(2)) == 10
     assert deleted_ids(store) == {f"p{i}" for i in range(2990, 3000)}
     assert store.integrity_check() == "ok"
 
@@ -273,21 +275,21 @@ def test_a_station_sigkilled_in_the_middle_of_a_listing_keeps_an_intact_mirror(
     guests, page = 6000, 2000
     everyone = [f"g{i:06d}" for i in range(guests)]
     with Store.open(db_path) as store:
-        store.apply_pull_page(people(*everyone, "only-here"), cursor=at(1))
+        store.apply_pull_page(people(*everyone, "only-here"), cursor=cursor_at(1))
     mid_page = 0
     for _ in range(3):
         mid_page += _kill_mid_page(db_path, guests, page, child_procs)
         with Store.open(db_path) as store:
             assert store.integrity_check() == "ok"
             assert store.counts()["guests"] == guests + 1 and deleted_ids(store) == set()
-            assert store.sync_state().cursor == at(1)
+            assert store.sync_state().cursor == cursor_at(1)
             assert store.listing_under_way() is not None
     assert mid_page > 0, "no kill landed inside a page write"
     with Store.open(db_path) as store:
         gen = store.begin_listing()
         for start in range(0, guests - 100, page):
             store.apply_pull_page(people(*everyone[start : min(start + page, guests - 100)]), listing=gen)
-        swept = store.complete_listing(gen, at(50))
+        swept = store.complete_listing(gen, cursor_at(50), listed_at=at(50))
         assert swept == 101
         assert deleted_ids(store) == {*everyone[guests - 100 :], "only-here"}
         assert store.integrity_check() == "ok"
@@ -308,14 +310,14 @@ def test_benchmark_a_listing_of_100000_unchanged_guests(store: Store) -> None:
     ]
     pages = [PreparedPage(store.badge_field, every[i : i + size]) for i in range(0, total, size)]
     began = time.perf_counter()
-    store.apply_pull_page(PreparedPage(store.badge_field, every), cursor=at(1))  # the first, bulk download
+    store.apply_pull_page(PreparedPage(store.badge_field, every), cursor=cursor_at(1))  # the first, bulk download
     loaded = time.perf_counter() - began
 
     def upsert_pass() -> float:
         began = time.perf_counter()
         for page in pages[:-1]:
             store.apply_pull_page(page)
-        store.apply_pull_page(pages[-1], cursor=at(2))
+        store.apply_pull_page(pages[-1], cursor=cursor_at(2))
         return time.perf_counter() - began
 
     def listing_pass() -> tuple[float, int]:
@@ -323,7 +325,7 @@ def test_benchmark_a_listing_of_100000_unchanged_guests(store: Store) -> None:
         gen = store.begin_listing()
         for page in pages[:-1]:
             store.apply_pull_page(page, listing=gen)
-        swept = store.complete_listing(gen, at(3), pages[-1])
+        swept = store.complete_listing(gen, cursor_at(3), pages[-1], listed_at=at(3))
         return time.perf_counter() - began, swept
 
     upsert_1 = upsert_pass()

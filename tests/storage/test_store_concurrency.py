@@ -6,7 +6,7 @@ import threading
 from pathlib import Path
 
 from kiosk.storage import Store
-from tests.storage.storefactory import at, check_in, guest, scan
+from tests.storage.storefactory import at, check_in, cursor_at, guest, scan
 
 
 def test_bulk_page_in_a_thread_while_another_store_records_scans(db_path: Path) -> None:
@@ -19,7 +19,7 @@ def test_bulk_page_in_a_thread_while_another_store_records_scans(db_path: Path) 
     def pull() -> None:
         started.set()
         try:
-            syncer.apply_pull_page(page, cursor=at(1))
+            syncer.apply_pull_page(page, cursor=cursor_at(1))
         except BaseException as exc:
             errors.append(exc)
 
@@ -38,7 +38,7 @@ def test_bulk_page_in_a_thread_while_another_store_records_scans(db_path: Path) 
         counts = door.counts()
         assert counts["guests"] == 20_000
         assert counts["scans"] == recorded and counts["queued"] == recorded
-        assert door.sync_state().cursor == at(1)
+        assert door.sync_state().cursor == cursor_at(1)
         # Scans that landed before the page keep their presence: the page's rows are older.
         mirrored = door.get_guest("g00000")
         assert mirrored is not None and mirrored.check_in == at(10)

@@ -11,7 +11,7 @@ import pytest
 from kiosk.domain.codes import normalise_code
 from kiosk.domain.models import Admission, Guest
 from kiosk.storage import Store, StoreError
-from tests.storage.storefactory import T0, at, check_in, check_out, guest, scan
+from tests.storage.storefactory import T0, at, check_in, check_out, cursor_at, guest, scan
 from tests.v1_guests import v1_guest
 
 
@@ -123,16 +123,16 @@ def test_counts(store: Store) -> None:
 def test_pull_page_moves_cursor_and_last_success_with_the_rows(store: Store) -> None:
     store.apply_pull_page([guest("g1")])
     assert store.sync_state().cursor is None
-    store.apply_pull_page([guest("g2")], cursor=at(30))
+    store.apply_pull_page([guest("g2")], cursor=cursor_at(30))
     state = store.sync_state()
-    assert state.cursor == at(30)
+    assert state.cursor == cursor_at(30)
     assert state.last_success is not None and state.last_success > T0
-    store.apply_pull_page([], cursor=at(31))
-    assert store.sync_state().cursor == at(31)
+    store.apply_pull_page([], cursor=cursor_at(31))
+    assert store.sync_state().cursor == cursor_at(31)
 
 
 def test_a_failing_page_rolls_back_rows_and_cursor_together(store: Store, db_path: Path) -> None:
-    store.apply_pull_page([guest("kept", last="Before")], cursor=at(1))
+    store.apply_pull_page([guest("kept", last="Before")], cursor=cursor_at(1))
     # A second connection plants a fault half way through the page, as a full disk would.
     saboteur = sqlite3.connect(db_path)
     saboteur.execute(
@@ -142,8 +142,8 @@ def test_a_failing_page_rolls_back_rows_and_cursor_together(store: Store, db_pat
     saboteur.close()
     page = [guest("kept", last="After"), guest("new-1", last="Fresh"), guest("poison"), guest("new-2")]
     with pytest.raises(StoreError, match="simulated write failure"):
-        store.apply_pull_page(page, cursor=at(2))
-    assert store.sync_state().cursor == at(1)
+        store.apply_pull_page(page, cursor=cursor_at(2))
+    assert store.sync_state().cursor == cursor_at(1)
     assert store.counts()["guests"] == 1
     kept = store.get_guest("kept")
     assert kept is not None and kept.fields["lastName"] == "Before"
@@ -171,9 +171,9 @@ def test_rows_the_mirror_cannot_hold_are_skipped_and_the_rest_written(store: Sto
         "not a guest at all",
         guest("ok-2", last="Beta", score=Decimal("1.5"), seats=Decimal("2"), tags={"x"}),
     ]
-    store.apply_pull_page(page, cursor=at(5))  # type: ignore[arg-type]
+    store.apply_pull_page(page, cursor=cursor_at(5))  # type: ignore[arg-type]
     assert store.counts()["guests"] == 2
-    assert store.sync_state().cursor == at(5)
+    assert store.sync_state().cursor == cursor_at(5)
     ok2 = store.get_guest("ok-2")
     assert ok2 is not None
     assert ok2.fields["score"] == 1.5 and ok2.fields["seats"] == 2 and ok2.fields["tags"] == ["x"]

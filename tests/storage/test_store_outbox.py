@@ -10,7 +10,7 @@ import pytest
 
 from kiosk.domain.models import ChangeKind
 from kiosk.storage import ScanRecord, Store, StoreError, SyncState
-from tests.storage.storefactory import T0, at, check_in, check_out, guest, scan
+from tests.storage.storefactory import T0, at, check_in, check_out, cursor_at, guest, scan
 
 
 def test_record_scan_queues_the_change_and_updates_the_mirror(store: Store, db_path: Path) -> None:
@@ -155,16 +155,16 @@ def test_acknowledging_conflicts(store: Store) -> None:
 def test_sync_state_defaults_and_updates(store: Store) -> None:
     assert store.sync_state() == SyncState(None, None, None, None, 0.0, None)
     store.update_sync_state(
-        cursor=at(1),
+        cursor=cursor_at(1),
         last_success=at(2),
         last_attempt=at(3),
         last_error="timeout",
         clock_offset=-2.5,
         online=False,
     )
-    assert store.sync_state() == SyncState(at(1), at(2), at(3), "timeout", -2.5, False)
+    assert store.sync_state() == SyncState(cursor_at(1), at(2), at(3), "timeout", -2.5, False)
     store.update_sync_state(last_error=None, online=True, clock_offset=3)
-    assert store.sync_state() == SyncState(at(1), at(2), at(3), None, 3.0, True)
+    assert store.sync_state() == SyncState(cursor_at(1), at(2), at(3), None, 3.0, True)
     store.update_sync_state(online=None, cursor=None)
     state = store.sync_state()
     assert state.online is None and state.cursor is None
@@ -174,7 +174,7 @@ def test_sync_state_rejects_unknown_fields_and_wrong_types(store: Store) -> None
     with pytest.raises(ValueError, match="colour"):
         store.update_sync_state(colour="red")
     with pytest.raises(TypeError, match="cursor"):
-        store.update_sync_state(cursor="2026-01-01T00:00:00+00:00")
+        store.update_sync_state(cursor=at(1))  # the connector's string, never a time the mirror would read
     with pytest.raises(TypeError, match="clock_offset"):
         store.update_sync_state(clock_offset="fast")
     with pytest.raises(ValueError, match="naive"):
@@ -183,7 +183,7 @@ def test_sync_state_rejects_unknown_fields_and_wrong_types(store: Store) -> None
 
 
 def test_wipe_empties_everything_but_keeps_the_schema(store: Store, db_path: Path) -> None:
-    store.apply_pull_page([guest("g1", last="Smith", code="abc")], cursor=at(1))
+    store.apply_pull_page([guest("g1", last="Smith", code="abc")], cursor=cursor_at(1))
     change = check_in("c1", "g1", 2)
     store.record_scan(scan(change), change)
     store.update_sync_state(clock_offset=4.0, online=True, last_error="x")

@@ -61,7 +61,7 @@ def make_station(data_dir: Path, **extra: object) -> Station:
         "key",
     )
     station = open_station(data_dir)
-    station.store.apply_pull_page(GUESTS, cursor=NOW)
+    station.store.apply_pull_page(GUESTS, cursor="listed")
     PinGuard(data_dir).set_pin("2468")
     return station
 

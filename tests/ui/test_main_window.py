@@ -100,7 +100,7 @@ def configure(data_dir: Path, url: str = "http://127.0.0.1:9", interval: float =
 def station(tmp_path: Path) -> Iterator[Station]:
     configure(tmp_path)  # port 9 on loopback: nothing listens; these tests never start sync
     st = open_station(tmp_path)
-    st.store.apply_pull_page(GUESTS, cursor=NOW)
+    st.store.apply_pull_page(GUESTS, cursor="listed")
     yield st
     st.store.close()
 

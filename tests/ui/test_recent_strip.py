@@ -52,7 +52,7 @@ def checkin(tmp_path: Path) -> Iterator[CheckIn]:
                 fields={"firstName": "Dan", "lastName": "Nowak"},
             ),
         ],
-        cursor=NOW,
+        cursor="listed",
     )
     yield CheckIn(store, "North", clock=lambda: NOW)
     store.close()

@@ -73,7 +73,7 @@ def station(tmp_path: Path) -> Iterator[Station]:
     save_config(tmp_path, StationConfig(server_url="http://127.0.0.1:9", event_id="gala-2026",
                                         station="North entrance", event_name="Spring Gala 2026"), "key")
     st = open_station(tmp_path)
-    st.store.apply_pull_page(GUESTS, cursor=NOW - timedelta(seconds=20))
+    st.store.apply_pull_page(GUESTS, cursor="listed")
     st.store.update_sync_state(online=True, last_success=NOW - timedelta(seconds=20))
     yield st
     for widget in QApplication.topLevelWidgets():  # before the store closes: no status read after it

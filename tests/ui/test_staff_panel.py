@@ -98,7 +98,7 @@ class Env:
 @pytest.fixture
 def store(tmp_path: Path) -> Iterator[Store]:
     s = Store.open(tmp_path / "mirror.sqlite3")
-    s.apply_pull_page(guests(), cursor=PULLED)
+    s.apply_pull_page(guests(), cursor="listed")
     yield s
     s.close()
 
@@ -331,7 +331,7 @@ def test_state_and_access_code_are_never_cut(qtbot: QtBot, store: Store, width: 
                 fields={"firstName": "Zoë", "lastName": "O'Brien", "company": "Fitzgerald Ltd"},
             )
         ],
-        cursor=PULLED,
+        cursor="listed",
     )
     env = make_panel(qtbot, store)
     env.panel.resize(width, 400)
@@ -371,7 +371,7 @@ def test_custom_fields_show_under_the_events_labels_and_other_fields_under_their
                 },
             )
         ],
-        cursor=PULLED,
+        cursor="listed",
     )
     panel = StaffPanel(
         Desk(store, STATION),

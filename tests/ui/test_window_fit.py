@@ -78,7 +78,7 @@ def station(tmp_path: Path) -> Iterator[Station]:
         "key",
     )
     st = open_station(tmp_path)
-    st.store.apply_pull_page(GUESTS, cursor=NOW)
+    st.store.apply_pull_page(GUESTS, cursor="listed")
     yield st
     st.store.close()
 

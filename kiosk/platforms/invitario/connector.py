@@ -32,8 +32,10 @@ What it leaves out, and the choices made here:
   10, 20, unknown codes and any shape the document does not describe are a ProtocolError, logged
   at error level. An untrusted TLS certificate is Misconfigured: it will not heal by itself; a
   self-signed server is trusted by giving its CA file (`verify` as a path).
-- sinceDateTime is `since.isoformat()`, where `since` is the previous response's dateTime (the
-  cursor is the server's clock, never the station's).
+- The cursor is the previous list response's dateTime (the server's clock, never the station's), as
+  ISO-8601 with the server's offset; sinceDateTime sends it back so. Stations before platforms stored
+  it in UTC, which reads the same. A stored cursor that is not such a time is a ProtocolError rather
+  than a silent full download, or worse, a skipped stretch of changes.
 - Lists are streamed: a byte-level splitter (json_spans) finds each guest record in pieces of at
   most 64 KiB as they arrive, orjson parses each record, and pages of `page_size` records are handed
   out while the rest is still arriving. dateTime may come before or after "guests", so the final
@@ -66,7 +68,7 @@ from typing import Any, TypeVar
 import httpx
 
 from kiosk.domain.models import Change, Guest, PushOutcome, PushResult
-from kiosk.domain.timeutil import utcnow
+from kiosk.domain.timeutil import parse_time, utcnow
 from kiosk.platforms.base import (
     ClockSample,
     EventInfo,
@@ -142,14 +144,12 @@ class InvitarioConnector:
         async with self._login_lock:
             return await self._logged(self._login())
 
-    async def pull(self, since: datetime | None) -> AsyncIterator[PullPage]:
-        """All guests (since None) or those changed since the cursor, in pages; the last has the cursor."""
-        if since is None:
+    async def pull(self, cursor: str | None) -> AsyncIterator[PullPage]:
+        """All guests (cursor None) or those changed since the cursor, in pages; the last has the next one."""
+        if cursor is None:
             path, extra = LIST_ALL, {}
-        elif since.tzinfo is None or since.utcoffset() is None:
-            raise ValueError("since must carry a UTC offset")
         else:
-            path, extra = LIST_RECENT, {"sinceDateTime": since.isoformat()}
+            path, extra = LIST_RECENT, {"sinceDateTime": since_date_time(cursor)}
         try:
             for attempt in (1, 2):
                 token = await self._session_token()
@@ -311,7 +311,9 @@ class InvitarioConnector:
             yield page
         check_list(doc, ctx, handed_out)
         final.last = True
-        final.server_time = self._server_time(doc.meta, sent, received, required=True)
+        final.server_time = server_time = self._server_time(doc.meta, sent, received, required=True)
+        assert server_time is not None  # required=True raised otherwise
+        final.cursor = server_time.isoformat()
         final.expected_count = expected_count(doc)
         skipped.report(final.malformed)
         skipped.close()
@@ -342,3 +344,13 @@ async def _own_later_change(change: Change, winner: Guest | None, own: OwnChange
         return False
     mine = await own(change.guest_id)
     return any(c.client_update == winner.client_update and c.station == change.station for c in mine)
+
+
+def since_date_time(cursor: str) -> str:
+    """The sinceDateTime for a cursor this connector made (an ISO-8601 server time with its offset)."""
+    try:
+        since = parse_time(cursor)
+    except ValueError as exc:
+        raise ProtocolError(f"The stored sync cursor {cursor[:40]!r} is not a server time ({exc}).") from None
+    assert since is not None
+    return since.isoformat()

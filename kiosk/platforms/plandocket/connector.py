@@ -13,6 +13,7 @@ import httpx
 
 from kiosk.domain.models import Change, ChangeKind, PushOutcome, PushResult
 from kiosk.domain.safe_text import terminal_safe
+from kiosk.domain.timeutil import format_time
 from kiosk.platforms.base import (
     AuthRefused,
     ClockSample,
@@ -45,8 +46,6 @@ class PlanDocketConnector:
 
     # Each change is one POST or DELETE; a batch is read back once before it is sent.
     max_batch = 50
-    # The participant list has no "changed since": every pull is the whole event (mark and sweep).
-    full_listing = True
 
     def __init__(
         self,
@@ -84,8 +83,9 @@ class PlanDocketConnector:
         await self._request("GET", STATS, "login check", params={"event_key": self.event_key})
         return EventInfo(event_id=self.event_key, name="")
 
-    async def pull(self, since: datetime | None) -> AsyncIterator[PullPage]:
-        """The whole event every time (`since` is not used: the documents have no "changed since")."""
+    async def pull(self, cursor: str | None) -> AsyncIterator[PullPage]:
+        """The whole event every time: the documents have no "changed since", so the cursor is only the
+        time of the last completed listing (a mirror with a cursor has been downloaded once)."""
         participants = await self._list(PARTICIPANTS, "participant list", {"include": "contact"})
         records = await self._list(CHECK_INS, "check-in list", {})
         guests, malformed, late = mapper.listing_from(participants, records)  # sync logs the malformed ones
@@ -97,6 +97,7 @@ class PlanDocketConnector:
                 malformed=malformed if last else [],
                 late_conflicts=late if last else [],
                 last=last,
+                cursor=format_time(server_time) if last else None,
                 server_time=server_time if last else None,
                 expected_count=len(guests),
             )

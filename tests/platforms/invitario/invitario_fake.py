@@ -145,9 +145,9 @@ class FakeInvitario:
         return httpx.Response(200, json={"status": "success", "dateTime": self.date_time, "results": results})
 
 
-async def pull_all(connector: InvitarioConnector, since: datetime | None = None) -> list[Any]:
+async def pull_all(connector: InvitarioConnector, cursor: str | None = None) -> list[Any]:
     """Every page of one pull, closing the iterator properly."""
     pages = []
-    async for page in connector.pull(since):
+    async for page in connector.pull(cursor):
         pages.append(page)
     return pages

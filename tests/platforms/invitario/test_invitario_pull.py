@@ -26,6 +26,7 @@ async def test_pull_all_gets_every_guest_and_the_cursor(fake, connector):
     assert page.last is True
     assert page.server_time == datetime(2024, 5, 1, 10, 0, tzinfo=timezone(timedelta(hours=2)))
     assert page.expected_count == 3
+    assert page.cursor is not None and parse_time(page.cursor) == page.server_time
     assert page.malformed == []
     guest = page.guests[0]
     assert (guest.id, guest.access_code, guest.admission) == ("g-000001", "code000001", Admission.ADMISSIBLE)
@@ -39,8 +40,8 @@ async def test_pull_recent_sends_the_previous_answers_datetime(fake, connector):
     fake.date_time = "2024-05-01T10:05:00.250000+02:00"
     fake.guests = [guest_doc(2, checkInDateTime="2024-05-01T10:04:00+02:00")]
 
-    second = await pull_all(connector, first[-1].server_time)
-    third = await pull_all(connector, second[-1].server_time)
+    second = await pull_all(connector, first[-1].cursor)
+    third = await pull_all(connector, second[-1].cursor)
 
     recent = fake.bodies("guest/list/recent")
     assert recent[0]["sinceDateTime"] == SERVER_TIME
@@ -51,8 +52,8 @@ async def test_pull_recent_sends_the_previous_answers_datetime(fake, connector):
 
 
 async def test_pull_refuses_a_naive_cursor(connector):
-    with pytest.raises(ValueError, match="offset"):
-        await pull_all(connector, datetime(2024, 5, 1, 10, 0))
+    with pytest.raises(ProtocolError, match="offset"):
+        await pull_all(connector, "2024-05-01T10:00:00")
 
 
 async def test_datetime_after_the_guests_array(fake, connector):

@@ -54,7 +54,7 @@ async def test_a_full_cycle_against_the_reference_server(server):
         guest = pages[0].guests[0]
         now = utcnow()
         report = await connector.push([Change("c1", guest.id, ChangeKind.CHECK_IN, now, None, now, "Door 1")])
-        recent = await pull_all(connector, pages[-1].server_time)
+        recent = await pull_all(connector, pages[-1].cursor)
         await connector.logout()
     finally:
         await connector.aclose()

@@ -146,7 +146,7 @@ async def test_codes_10_and_20_are_protocol_errors_logged_loudly(fake, connector
 async def test_code_20_on_a_list_is_a_protocol_error(fake, connector):
     fake.queue("guest/list/recent", httpx.Response(200, json=envelope(20, "Required parameter(s) missing")))
     with pytest.raises(ProtocolError) as caught:
-        await pull_all(connector, parse_time(fake.date_time))
+        await pull_all(connector, fake.date_time)
     assert caught.value.code == 20
 
 

@@ -14,7 +14,7 @@ import pytest
 
 from kiosk.domain import Mode, VerdictKind
 from kiosk.domain.models import Admission, Change, ChangeKind, Guest, PushOutcome
-from kiosk.platforms.base import AuthRefused, RetryLater
+from kiosk.platforms.base import AuthRefused, Listing, RetryLater
 from kiosk.platforms.plandocket.connector import PlanDocketConnector
 from kiosk.platforms.plandocket.emulator import CheckIn as EmulatedCheckIn
 from kiosk.platforms.plandocket.emulator import PlanDocketServer, PlanDocketState
@@ -215,7 +215,7 @@ def test_two_doors_admitting_one_participant_at_once_show_the_later_one_a_confli
         store = Store.open(tmp_path / "south.sqlite3", badge_field="customerNumber")
         c = connector(server, station="South")
         try:
-            sync = Sync(store, c)
+            sync = Sync(store, c, listing=Listing.FULL)
             assert (await sync.run_once()).ok
             outcome = CheckIn(store, "South").scan(p.customer_number, Mode.CHECK_IN)
             assert outcome.kind is VerdictKind.ADMITTED and outcome.change is not None
