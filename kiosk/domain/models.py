@@ -32,6 +32,9 @@ class Guest:
     `name` is the display name as the platform would print it, `sort_name` what lists are ordered by
     (family name first, where the platform says which that is). `fields` is the rest of the platform's
     record, kept for staff to read; nothing decides on it, except the station's chosen badge field.
+    Companions come two ways: `companions`, the ids of linked attendees with records of their own (v1),
+    or `companion_count`, people the platform counts on this registration with no record at all
+    (Webkasa's guest_count): the door asks how many of them came.
     """
 
     id: str
@@ -50,6 +53,7 @@ class Guest:
     sort_name: str = ""
     company: str = ""
     email: str = ""
+    companion_count: int = 0
 
     @property
     def is_inside(self) -> bool:

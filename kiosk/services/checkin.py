@@ -31,6 +31,8 @@ class ScanOutcome:
     companions: list[Guest] = field(default_factory=list)
     # The code as scanned (case kept, control characters dropped), for the screen; `code` is the lookup key.
     scanned: str = ""
+    # Admitted with companions the registration only counts (no records): the door asks how many came.
+    counted_companions: int = 0
 
     @property
     def queued(self) -> bool:
@@ -72,6 +74,23 @@ class CheckIn:
         """A manual check-in or check-out picked from a search result or a companion prompt."""
         guest = self._store.get_guest(guest_id)
         return self._decide_and_record(f"id:{guest_id}"[:128], guest, mode, manual=True)
+
+    def record_companions(self, guest_id: str, count: int) -> int:
+        """The door's answer: `count` of the guest's counted companions came in with them; returns it.
+
+        Only for a guest inside, and 0..companion_count: anything else is a ValueError with one line for
+        staff, and nothing is written. Kept on the station and logged; a new change of the guest clears it.
+        """
+        guest = self._store.get_guest(guest_id)
+        if guest is None or not guest.is_inside:
+            raise ValueError("Companions can only come in with a guest who is checked in.")
+        if isinstance(count, bool) or not isinstance(count, int) or not 0 <= count <= guest.companion_count:
+            raise ValueError(f"This registration counts {guest.companion_count} companion(s): not {count!r}.")
+        # The scan log keeps the answer too (the count in its code), like every other action at the door.
+        record = ScanRecord(at=utcnow(), code=f"companions={count}:{guest_id}"[:128], verdict="companions_in",
+                            guest_id=guest_id, station=self.station, mode="companions")
+        self._store.record_companions(record, guest_id, count)
+        return count
 
     def last_action(self) -> Change | None:
         """This station's newest change that the server has not refused: what `undo_last` takes back."""
@@ -125,11 +144,12 @@ class CheckIn:
         self._store.record_scan(self._record(code, verdict, mode.value, change), change)
         if change is not None:
             self._notify()
-        companions = []
+        companions, counted = [], 0
         if verdict.kind is VerdictKind.ADMITTED and guest is not None:
             companions = [c for c in self._store.companions_of(guest)
                           if not c.is_inside and c.admission.may_enter]
-        return ScanOutcome(code, verdict, change, companions, scanned)
+            counted = guest.companion_count
+        return ScanOutcome(code, verdict, change, companions, scanned, counted)
 
     def _now(self) -> datetime:
         return corrected(self._clock(), self._store.sync_state().clock_offset)

@@ -23,6 +23,7 @@ class StatusSnapshot:
     seconds_since_sync: float | None
     queued: int
     conflicts: int
+    # People, not records: a registration's counted companions (Guest.companion_count) count too.
     checked_in: int
     total: int
     last_error: str | None
@@ -43,6 +44,7 @@ class Desk:
 
     def status(self, now: datetime | None = None) -> StatusSnapshot:
         counts = self._store.counts()
+        companions_inside, companions = self._store.companion_counts()
         state = self._store.sync_state()
         now = now or utcnow()
         since = (now - state.last_success).total_seconds() if state.last_success else None
@@ -53,8 +55,8 @@ class Desk:
             seconds_since_sync=since,
             queued=counts["queued"],
             conflicts=counts["conflicts"],
-            checked_in=counts["checked_in"],
-            total=counts["guests"] - counts["deleted"],
+            checked_in=counts["checked_in"] + companions_inside,
+            total=counts["guests"] - counts["deleted"] + companions,
             last_error=state.last_error,
             clock_warning=clock_warning(state.clock_offset),
         )

@@ -305,6 +305,20 @@ def search(conn: sqlite3.Connection, text: str, limit: int) -> list[Guest]:
     return [row_to_guest(r) for r in rows]
 
 
+def companion_counts(conn: sqlite3.Connection) -> tuple[int, int]:
+    """Counted companions (Guest.companion_count) inside with their attendee, and of all live guests."""
+    inside, total = conn.execute(
+        """
+        SELECT
+            (SELECT COALESCE(SUM(ci.count), 0) FROM companions_in ci JOIN guests g ON g.id = ci.guest_id
+                WHERE g.deleted IS NULL AND g.check_in IS NOT NULL
+                    AND (g.check_out IS NULL OR g.check_out < g.check_in)),
+            (SELECT COALESCE(SUM(companion_count), 0) FROM guests WHERE companion_count > 0 AND deleted IS NULL)
+        """
+    ).fetchone()
+    return int(inside), int(total)
+
+
 def counts(conn: sqlite3.Connection) -> dict[str, int]:
     row = conn.execute(
         """

@@ -60,7 +60,19 @@ def record_scan(conn: sqlite3.Connection, scan: ScanRecord, change: Change | Non
         "UPDATE guests SET check_in = ?, check_out = ?, client_update = ? WHERE id = ?",
         (check_in, check_out, client_update, change.guest_id),
     )
+    # Companions counted in belong to the check-in they came with: any new change asks the door again.
+    conn.execute("DELETE FROM companions_in WHERE guest_id = ?", (change.guest_id,))
     return True
+
+
+def record_companions(conn: sqlite3.Connection, scan: ScanRecord, guest_id: str, count: int) -> None:
+    """Log the door's answer "`count` companions came in with this attendee" and keep it, in one go."""
+    record_scan(conn, scan, None, "")
+    conn.execute(
+        "INSERT INTO companions_in (guest_id, count, at, station) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT (guest_id) DO UPDATE SET count = excluded.count, at = excluded.at, station = excluded.station",
+        (guest_id, int(count), format_time(scan.at), str(scan.station)),
+    )
 
 
 def local_changes_for(conn: sqlite3.Connection, guest_id: str, limit: int) -> list[Change]:

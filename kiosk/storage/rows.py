@@ -36,6 +36,7 @@ GUEST_COLUMNS = (
     "name",
     "company",
     "email",
+    "companion_count",
     "access_code_norm",
     "badge_norm",
 )
@@ -45,7 +46,7 @@ CHECK_OUT = GUEST_COLUMNS.index("check_out")
 CLIENT_UPDATE = GUEST_COLUMNS.index("client_update")
 
 # What a Guest is read back from: everything but the normalised codes, which only serve lookups.
-GUEST_SELECT = ", ".join(f"g.{c}" for c in GUEST_COLUMNS[:16])
+GUEST_SELECT = ", ".join(f"g.{c}" for c in GUEST_COLUMNS[: GUEST_COLUMNS.index("access_code_norm")])
 
 CHANGE_COLUMNS = "change_id, guest_id, kind, check_in, check_out, client_update, station, manual"
 CHANGE_WIDTH = CHANGE_COLUMNS.count(",") + 1
@@ -136,9 +137,15 @@ def guest_to_row(guest: Guest, badge_field: str) -> tuple[Any, ...] | None:
         _name_text(guest.name),
         _name_text(guest.company),
         _name_text(guest.email),
+        _count(guest.companion_count),
         fast_normalise(access_code),
         fast_normalise(badge),
     )
+
+
+def _count(value: object) -> int:
+    # A count the mirror can add up: anything but a small non-negative integer counts nobody.
+    return value if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 10_000 else 0
 
 
 def _name_text(value: object) -> str | None:
@@ -173,7 +180,7 @@ def admission_of(value: object) -> Admission:
 
 
 def row_to_guest(row: Sequence[Any]) -> Guest:
-    """A Guest from the first sixteen guest columns, in GUEST_COLUMNS order."""
+    """A Guest from the guest columns of GUEST_SELECT, in GUEST_COLUMNS order."""
     fields = json.loads(row[10]) if row[10] else {}
     companions = json.loads(row[11]) if row[11] else []
     return Guest(
@@ -193,6 +200,7 @@ def row_to_guest(row: Sequence[Any]) -> Guest:
         name=row[13] or "",
         company=row[14] or "",
         email=row[15] or "",
+        companion_count=int(row[16] or 0),
     )
 
 
@@ -216,6 +224,7 @@ def guest_to_json(guest: Guest) -> str:
             "sort_name": guest.sort_name,
             "company": guest.company,
             "email": guest.email,
+            "companion_count": guest.companion_count,
         }
     )
 
@@ -240,6 +249,7 @@ def guest_from_json(text: str | None) -> Guest | None:
         highlight_color=data.get("highlight_color"),
         fields=fields if isinstance(fields, dict) else {},
         companions=tuple(str(c) for c in companions) if isinstance(companions, list) else (),
+        companion_count=_count(data.get("companion_count", 0)),
         # A winner stored before schema 3 has no names of its own: they were in its v1 fields.
         **(_names(data) if "name" in data else legacy_names(fields if isinstance(fields, dict) else {})),
     )

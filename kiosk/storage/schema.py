@@ -162,6 +162,7 @@ def _m3_neutral_guest(db: Database) -> None:
     the release before showed them; the search index is rebuilt on (name, company, email). Conflict
     winners stored as JSON keep their old keys, which rows.guest_from_json still reads. The outbox
     gains `manual` (0 for every change queued before: the release before did not tell them apart).
+    Guests gain `companion_count` (0: the platforms before counted none), and `companions_in` is new.
     """
     db.execute("ALTER TABLE guests RENAME COLUMN registration_state TO admission")
     db.execute(
@@ -191,6 +192,16 @@ def _m3_neutral_guest(db: Database) -> None:
     guests.rebuild_fts()
     # Whether staff made a change rather than a scan (platforms that record how a check-in was made).
     db.execute("ALTER TABLE outbox ADD COLUMN manual INTEGER NOT NULL DEFAULT 0 CHECK (manual IN (0, 1))")
+    # People a registration counts beyond the attendee, with no records of their own (Guest.companion_count),
+    # and how many of them came in with the attendee's current check-in: an answer of the door, kept on
+    # the station (no platform with such counts takes check-ins back), cleared by the attendee's next change.
+    db.execute("ALTER TABLE guests ADD COLUMN companion_count INTEGER NOT NULL DEFAULT 0")
+    # Partial: the status bar adds the counts up often, and most platforms count none (an empty index).
+    db.execute("CREATE INDEX guests_companion_count ON guests (companion_count) WHERE companion_count > 0")
+    db.execute(
+        "CREATE TABLE companions_in (guest_id TEXT PRIMARY KEY, count INTEGER NOT NULL CHECK (count >= 0), "
+        "at TEXT NOT NULL, station TEXT NOT NULL)"
+    )
 
 
 MIGRATIONS: list[Callable[[Database], None]] = [_m1_initial, _m2_full_listing, _m3_neutral_guest]

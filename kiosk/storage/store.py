@@ -276,6 +276,20 @@ class Store:
         """guests, deleted, checked_in, queued, conflicts (unacknowledged) and scans."""
         return mirror.counts(self._conn)
 
+    def companion_counts(self) -> tuple[int, int]:
+        """Companions counted on registrations (no records of their own): (came in, of live guests)."""
+        return mirror.companion_counts(self._conn)
+
+    def record_companions(self, scan: ScanRecord, guest_id: str, count: int) -> None:
+        """Keep how many of a guest's counted companions came in with them, and log it, in one transaction."""
+        with self._write() as conn:
+            outbox.record_companions(conn, scan, guest_id, count)
+
+    def companions_in(self, guest_id: str) -> int | None:
+        """How many counted companions the door let in with the guest's current check-in; None: not asked."""
+        row = self._conn.execute("SELECT count FROM companions_in WHERE guest_id = ?", (guest_id,)).fetchone()
+        return None if row is None else int(row[0])
+
     # --- outbox and scan log
 
     def record_scan(self, scan: ScanRecord, change: Change | None = None) -> None:
@@ -384,6 +398,7 @@ class Store:
             conn.execute("INSERT INTO guests_fts (guests_fts) VALUES ('delete-all')")
             conn.execute("DELETE FROM outbox")
             conn.execute("DELETE FROM scans")
+            conn.execute("DELETE FROM companions_in")
             conn.execute(
                 "UPDATE sync_state SET cursor = NULL, last_success = NULL, last_attempt = NULL, "
                 "last_error = NULL, clock_offset = 0, online = NULL, listing_open = NULL WHERE id = 1"

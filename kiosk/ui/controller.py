@@ -133,6 +133,17 @@ class StationController(QObject):
     def undo_last(self) -> ScanOutcome | None:
         return self._act(self.checkin.undo_last, "The undo could not be saved")
 
+    def record_companions(self, guest_id: str, count: int) -> bool:
+        """The door's answer to "how many came with them?"; False (and one line for staff) if not kept."""
+        try:
+            self.checkin.record_companions(guest_id, count)
+        except (StoreError, ValueError) as err:
+            log.error("companions not recorded: %s", err)
+            self.problem.emit(f"The companions could not be recorded: {err}")
+            return False
+        self._refresh_timer.start()
+        return True
+
     def _act(self, call: Callable[[], ScanOutcome | None], failure: str, *, emit: bool = True,
              at_the_door: bool = False) -> ScanOutcome | None:
         try:

@@ -101,6 +101,7 @@ class MainWindow(QMainWindow):
             # What each highlight colour means at this event ({"#f5c518": "VIP"}): v1 does not say.
             highlight_labels=usable_labels(extra.get("highlight_labels")),
             check_in_companion=lambda guest_id: controller.act_on_guest(guest_id, "check-in", emit=False),
+            record_companions=controller.record_companions,
         )
         # The ready page keeps the last verdicts in view too: a refusal stays visible after its red screen.
         self.ready.show_recent(self.verdict.recent)

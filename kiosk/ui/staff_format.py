@@ -115,6 +115,8 @@ def detail_rows(
         ("Checked in", local_time(guest.check_in, now)),
         ("Checked out", local_time(guest.check_out, now)),
         ("Access code", guest.access_code or ""),
+        # Companions the registration counts without records of their own (the door asks how many came).
+        ("Companions", f"+{guest.companion_count} on the registration" if guest.companion_count else ""),
     ]
     if guest.deleted is not None:
         rows.append(("Removed from list", local_time(guest.deleted, now)))

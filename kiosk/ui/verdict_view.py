@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QVBoxLayout, QWi
 from kiosk.domain import Guest, VerdictKind
 from kiosk.domain.timeutil import utcnow
 from kiosk.services.checkin import ScanOutcome
+from kiosk.ui.count_prompt import CountPrompt, companions_text
 from kiosk.ui.recent_strip import RecentEntry, RecentStrip, RecentVerdicts
 from kiosk.ui.sounds import Sounds
 from kiosk.ui.status_bar import mode_label
@@ -125,6 +126,7 @@ class VerdictView(QWidget):
         display_fields: Sequence[str] = (),
         sounds: Sounds | None = None,
         check_in_companion: Callable[[str], ScanOutcome | None] | None = None,
+        record_companions: Callable[[str, int], bool] | None = None,
         clock: Callable[[], datetime] = utcnow,
         highlight_labels: Mapping[str, str] | None = None,
         recent: RecentVerdicts | None = None,
@@ -135,6 +137,7 @@ class VerdictView(QWidget):
         self.display_fields = tuple(display_fields)
         self._sounds = sounds
         self._check_in_companion = check_in_companion
+        self._record_companions = record_companions
         self._clock = clock
         # What a highlight colour means ("#f5c518" -> "VIP"); the v1 guest object only carries the colour.
         self._highlight_labels = {k.lower(): v for k, v in (highlight_labels or {}).items()}
@@ -175,6 +178,9 @@ class VerdictView(QWidget):
         prompt_layout.addWidget(self.prompt_names)
         prompt_layout.addLayout(buttons)
         self.prompt.hide()
+        # Companions a registration only counts (no records): how many came in, 0..N.
+        self.count_prompt = CountPrompt()
+        self.count_prompt.answered.connect(self.answer_count)
         self.strip = RecentStrip(self.recent)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 10, 24, 8)
@@ -184,6 +190,7 @@ class VerdictView(QWidget):
             layout.addWidget(widget)
         layout.addStretch(1)
         layout.addWidget(self.prompt)
+        layout.addWidget(self.count_prompt)
         layout.addSpacing(4)
         layout.addWidget(self.strip)
         self._layout = layout
@@ -193,7 +200,12 @@ class VerdictView(QWidget):
 
     @property
     def prompt_visible(self) -> bool:
-        return not self.prompt.isHidden()
+        return not self.prompt.isHidden() or not self.count_prompt.isHidden()
+
+    @property
+    def question_open(self) -> bool:
+        """A companion question waits for its answer (linked companions, or how many counted ones came)."""
+        return bool(self._companions) or self.count_prompt.open
 
     def remaining_ms(self) -> int:
         return self._timer.remainingTime() if self._timer.isActive() else 0
@@ -217,6 +229,8 @@ class VerdictView(QWidget):
         self._entry = self.recent.add(RecentEntry(self._clock(), screen.scheme, screen.symbol, screen.strip_label))
         self._companions = list(outcome.companions)
         self._show_prompt()
+        if not self._companions and outcome.counted_companions > 0 and guest is not None:
+            self.count_prompt.ask(outcome.counted_companions)
         if self._sounds is not None:
             self._sounds.play_for(self.colour)
         self._fit_fonts()
@@ -265,11 +279,30 @@ class VerdictView(QWidget):
         self._timer.start(int(AFTER_ANSWER_SECONDS * 1000))
         return admitted
 
+    def answer_count(self, came: int) -> bool:
+        """How many of the counted companions came in (a digit, Enter for all, Esc or 0 for none)."""
+        guest = self.outcome.verdict.guest if self.outcome is not None else None
+        if not self.count_prompt.open or guest is None:
+            return False
+        counted = self.count_prompt.counted
+        kept = self._record_companions is not None and self._record_companions(guest.id, came)
+        if kept:
+            self.count_prompt.show_answer(f"✔ +{companions_text(came)} in with {guest.display_name}"
+                                          if came else "No companions came in")
+            if self._entry is not None:
+                self.recent.amend(self._entry, f"+{came} of {counted}")
+        else:
+            self.count_prompt.show_answer("The companions could not be recorded: see the status bar")
+        self._fit_fonts()
+        self._timer.start(int(AFTER_ANSWER_SECONDS * 1000))
+        return kept
+
     def stop(self) -> None:
         """Leave the verdict now (the next scan, staff opened their tools): an open prompt is declined."""
         self._timer.stop()
         self._leave_prompt()
         self.prompt.hide()
+        self.count_prompt.close_question()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if self.handle_key(event):
@@ -278,7 +311,10 @@ class VerdictView(QWidget):
         super().keyPressEvent(event)
 
     def handle_key(self, event: QKeyEvent) -> bool:
-        """One key answers the companion prompt: Y or Enter for yes, N or Esc for no."""
+        """One key answers the companion prompt: Y or Enter for yes, N or Esc for no (for counted
+        companions: a digit, Enter for all, Esc for none)."""
+        if self.count_prompt.handle_key(event):
+            return True
         if not self._companions:
             return False
         key = event.key()
@@ -324,6 +360,7 @@ class VerdictView(QWidget):
         for button in (self.yes, self.no):
             # Capped by the width too: two buttons side by side must fit a narrow screen.
             button.setStyleSheet(button_style(scheme.text, max(16, min(int(h * 0.045), self.width() // 30, 30))))
+        self.count_prompt.fit(h, self.width(), scheme.text)
         self.headline.set_max_px(int(h * 0.085))
         self.company.set_max_px(int(h * 0.055))
         self.when.set_max_px(max(small, int(h * 0.06)))
@@ -350,8 +387,9 @@ class VerdictView(QWidget):
             if not label.isHidden():
                 used += label.height_at(label.fitted_px(), width) + layout.spacing()
                 used += 10 if label is self.band else 0  # its border and padding
-        if self.prompt_visible:
-            used += self.prompt.sizeHint().height() + layout.spacing()
+        for prompt in (self.prompt, self.count_prompt):
+            if not prompt.isHidden():
+                used += prompt.sizeHint().height() + layout.spacing()
         return h - used - 8
 
     def _details_of(self, guest: Guest | None) -> list[str]:
@@ -382,6 +420,9 @@ class VerdictView(QWidget):
         if self._companions and self._entry is not None:
             self.recent.amend(self._entry, f"+{len(self._companions)} not in")
         self._companions = []
+        if self.count_prompt.open and self._entry is not None:
+            self.recent.amend(self._entry, f"+{self.count_prompt.counted} not counted")
+        self.count_prompt.close_question()
 
     def _await_answer(self) -> None:
         """The verdict's time is up but companions are still asked about: the question stays (no silent
@@ -390,7 +431,7 @@ class VerdictView(QWidget):
         self._fit_fonts()
 
     def _timed_out(self) -> None:
-        if self._companions:
+        if self.question_open:
             self._await_answer()
             return
         self.stop()

@@ -252,7 +252,7 @@ def good_records(
         highlight_color=color if isinstance(color, str) and color and len(color) <= 64 else None,
         fields=fields or {},
         companions=tuple(e["id"] for e in entries or () if _good_companion(e)),
-        **_expected_names(fields or {}),
+        **_expected_names(fields or {}),  # type: ignore[arg-type]  # name, sort_name, company, email: all str
     )
     return Record(doc, expected)
 

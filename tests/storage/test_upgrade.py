@@ -7,6 +7,7 @@ a copy in tmp_path with today's code, which migrates it, and then uses it as a d
 from __future__ import annotations
 
 import shutil
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -106,3 +107,11 @@ def test_the_first_full_listing_after_the_upgrade_sweeps_whom_it_lacks_and_the_q
     still = {gid for gid in ("g1", "g2", "g3", "g4", "g5", "g6") if (g := upgraded.get_guest(gid)) and not g.deleted}
     assert still == {"g2", "g3"}
     assert [c.change_id for c in upgraded.queued_changes()] == ["c-queued"]
+
+
+def test_an_upgraded_mirror_counts_no_companions_until_a_platform_sends_a_count(upgraded: Store) -> None:
+    assert upgraded.companion_counts() == (0, 0)
+    g2 = upgraded.get_guest("g2")
+    assert g2 is not None and g2.companion_count == 0
+    upgraded.apply_pull_page([replace(g2, companion_count=2)], cursor="listed")
+    assert upgraded.companion_counts() == (0, 2)

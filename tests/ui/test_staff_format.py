@@ -32,3 +32,9 @@ def test_the_state_and_registration_rows_name_the_admission(
     assert not can_check_out(guest)
     rows = dict(detail_rows(guest, NOW))
     assert rows["State"] == state.capitalize() and rows["Registration"] == registration
+
+
+def test_the_detail_names_the_companions_a_registration_counts_and_only_then() -> None:
+    rows = dict(detail_rows(Guest("reg-1", admission=Admission.ADMISSIBLE, companion_count=2)))
+    assert rows["Companions"] == "+2 on the registration"
+    assert "Companions" not in dict(detail_rows(Guest("reg-2", admission=Admission.ADMISSIBLE)))

@@ -53,6 +53,7 @@ def parse_guest(obj: object) -> Guest:
         fields = {}
     elif not isinstance(fields, dict):
         raise ValueError(f"fields is {json_kind(fields)}, not an object")
+    shown = names(fields)
     return Guest(
         id=guest_id,
         access_code=_optional_str(obj, "accessCode", MAX_CODE_CHARS),
@@ -65,7 +66,10 @@ def parse_guest(obj: object) -> Guest:
         admission=_admission(obj.get("registrationState")),
         highlight_color=_highlight_color(obj.get("highlightColor")),
         fields=fields,
-        **names(fields),
+        name=shown["name"],
+        sort_name=shown["sort_name"],
+        company=shown["company"],
+        email=shown["email"],
         companions=_companions(guest_id, obj.get("companions")),
     )
 

@@ -1,0 +1,87 @@
+"""The door's question for counted companions, in the real window: one key or tap, kept, in the figures."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from pytestqt.qtbot import QtBot
+
+from kiosk.app import open_station
+from kiosk.domain import VerdictKind
+from kiosk.domain.models import Admission, Guest
+from kiosk.services.pin import PinGuard
+from kiosk.services.station import Station
+from kiosk.storage.config import StationConfig, save_config
+from kiosk.ui import verdict_view
+from kiosk.ui.controller import StationController
+from kiosk.ui.main_window import MainWindow
+
+PARTY = Guest("reg-1", access_code="REG-1", admission=Admission.ADMISSIBLE, name="Ada Party", companion_count=2)
+CROWD = Guest("reg-9", access_code="REG-9", admission=Admission.ADMISSIBLE, name="Big Group", companion_count=12)
+
+
+@pytest.fixture()
+def station(tmp_path: Path) -> Iterator[Station]:
+    save_config(tmp_path, StationConfig(server_url="http://127.0.0.1:9", event_id="ev", station="North"), "key")
+    st = open_station(tmp_path)  # port 9 on loopback: nothing listens; these tests never sync
+    st.store.apply_pull_page([PARTY, CROWD], cursor="listed")
+    yield st
+    st.store.close()
+
+
+@pytest.fixture()
+def window(qtbot: QtBot, station: Station) -> Iterator[MainWindow]:
+    made = MainWindow(StationController(station), pin_guard=PinGuard(station.data_dir))
+    qtbot.addWidget(made)
+    made.resize(800, 480)  # the 7-inch kiosk: the question and its buttons must fit here
+    made.show()
+    yield made
+    made.close_now()
+
+
+def test_a_digit_answers_how_many_came_and_the_figures_count_them(
+    qtbot: QtBot, station: Station, window: MainWindow
+) -> None:
+    outcome = window.controller.handle_scan("REG-1")
+    assert outcome is not None and outcome.kind is VerdictKind.ADMITTED
+    prompt = window.verdict.count_prompt
+    assert prompt.open and [b.text() for b in prompt.buttons] == ["0", "1", "2"]
+    assert "+2 guests on this registration" in prompt.text.text()
+    assert all(b.isVisible() and b.geometry().right() <= window.width() for b in prompt.buttons)
+    QTest.keyClick(window, Qt.Key.Key_3)  # more than the registration counts: not an answer
+    assert prompt.open and station.store.companions_in("reg-1") is None
+    QTest.keyClick(window, Qt.Key.Key_1)
+    assert not prompt.open and station.store.companions_in("reg-1") == 1
+    assert prompt.text.text() == "✔ +1 guest in with Ada Party"
+    window.controller.refresh_status()
+    bar = window.status_bar
+    assert bar.said(bar.counts) == "In 2 / 16"  # Ada and one of hers; 2 registrations, 14 counted companions
+    assert window.verdict.recent.entries[0].label.endswith("· +1 of 2")
+
+
+def test_a_tap_answers_too_and_a_large_party_gets_an_all_button(qtbot: QtBot, station: Station,
+                                                               window: MainWindow) -> None:
+    window.controller.handle_scan("REG-9")
+    prompt = window.verdict.count_prompt
+    labels = [b.text() for b in prompt.buttons]
+    assert labels == [str(n) for n in range(10)] + ["All 12"]
+    qtbot.mouseClick(prompt.buttons[-1], Qt.MouseButton.LeftButton)
+    assert station.store.companions_in("reg-9") == 12
+
+
+def test_an_unanswered_question_waits_and_the_next_scan_leaves_it_uncounted(
+    qtbot: QtBot, station: Station, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(verdict_view.SHOW_SECONDS, "green", 0.1)
+    window.controller.handle_scan("REG-1")
+    qtbot.waitUntil(lambda: window.verdict.colour == "ready", timeout=2000)  # neutral, still asking
+    assert window.current_page() is window.verdict and window.verdict.count_prompt.open
+    window.controller.handle_scan("REG-9")
+    first = window.verdict.recent.entries[1]
+    assert first.label.endswith("· +2 not counted") and station.store.companions_in("reg-1") is None
+    QTest.keyClick(window, Qt.Key.Key_Escape)  # none of the twelve came
+    assert station.store.companions_in("reg-9") == 0
