@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from kiosk.app import open_station
@@ -19,6 +20,7 @@ from kiosk.storage.config import StationConfig, save_config
 from kiosk.ui import verdict_view
 from kiosk.ui.controller import StationController
 from kiosk.ui.main_window import MainWindow
+from kiosk.ui.scan_filter import install as install_scan_filter
 
 PARTY = Guest("reg-1", access_code="REG-1", admission=Admission.ADMISSIBLE, name="Ada Party", companion_count=2)
 CROWD = Guest("reg-9", access_code="REG-9", admission=Admission.ADMISSIBLE, name="Big Group", companion_count=12)
@@ -85,3 +87,18 @@ def test_an_unanswered_question_waits_and_the_next_scan_leaves_it_uncounted(
     assert first.label.endswith("· +2 not counted") and station.store.companions_in("reg-1") is None
     QTest.keyClick(window, Qt.Key.Key_Escape)  # none of the twelve came
     assert station.store.companions_in("reg-9") == 0
+
+
+def test_a_person_pressing_a_digit_is_typing_not_a_scan_and_answers_the_question(
+    qtbot: QtBot, station: Station, window: MainWindow, qapp: QApplication
+) -> None:
+    scan_filter = install_scan_filter(qapp)
+    scan_filter.scanned.connect(window.controller.handle_scan)
+    try:
+        QTest.keyClicks(window, "REG-1")  # a scanner: the whole code within milliseconds, then Enter
+        QTest.keyClick(window, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: window.verdict.count_prompt.open, timeout=2000)
+        QTest.keyClick(window.verdict, Qt.Key.Key_2)  # held by the filter, then handed on as typing
+        qtbot.waitUntil(lambda: station.store.companions_in("reg-1") == 2, timeout=2000)
+    finally:
+        scan_filter.remove()
