@@ -89,6 +89,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.add_argument("--acknowledge", action="store_true", help="mark all listed conflicts as seen")
 
+    p = sub.add_parser("export", help="the attendance list as CSV (one row per attendee), for the organiser")
+    p.add_argument("file", type=Path, metavar="FILE.csv")
+    p.add_argument("--scans", type=Path, default=None, metavar="FILE.csv", help="also write the scan log here")
+    p.add_argument("--timezone", default=None, metavar="ZONE",
+                   help="write times in this IANA time zone, e.g. Europe/Berlin (default: this computer's)")
+
     p = sub.add_parser("demo", help="try the kiosk: a demo server in this process, a station and the window")
     p.add_argument("--data-dir", dest="demo_data_dir", type=Path, default=None, metavar="DIR",
                    help="keep the demo's station and server data here (default: a temporary dir)")
@@ -148,7 +154,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             from kiosk.platforms.invitario.emulator.cli import run_serve
 
             return run_serve(args)
-        if args.command in ("sync", "scan", "status", "conflicts"):
+        if args.command in ("sync", "scan", "status", "conflicts", "export"):
             return asyncio.run(_with_station(data_dir, args))
         build_parser().print_help()
         return EXIT_USAGE
@@ -292,6 +298,8 @@ async def _with_station(data_dir: Path, args: argparse.Namespace) -> int:
             return _scan(station, args)
         if args.command == "status":
             return _status(station, args)
+        if args.command == "export":
+            return _export(station, args)
         return _conflicts(station, args)
     finally:
         await station.aclose()
@@ -353,6 +361,21 @@ def _scan(station: Station, args: argparse.Namespace) -> int:
                           "change_id": outcome.change.change_id if outcome.change else None}))
     else:
         _say(_scan_message(verdict))
+    return EXIT_OK
+
+
+def _export(station: Station, args: argparse.Namespace) -> int:
+    from kiosk.services.export import export_attendance, export_scans, time_zone
+
+    try:
+        zone = time_zone(args.timezone)
+    except ValueError as err:
+        _error(str(err))
+        return EXIT_USAGE
+    written = export_attendance(station.store, args.file, zone)
+    _say(f"{written} attendee(s) written to {args.file}")
+    if args.scans is not None:
+        _say(f"{export_scans(station.store, args.scans, zone)} scan(s) written to {args.scans}")
     return EXIT_OK
 
 

@@ -1,6 +1,7 @@
 """The local SQLite database: guest mirror, outbox of queued changes, scan log and sync state."""
 
 from kiosk.storage.records import (
+    Attendance,
     Conflict,
     EmptyListing,
     ListingNotOpen,
@@ -12,6 +13,7 @@ from kiosk.storage.records import (
 from kiosk.storage.store import Store
 
 __all__ = [
+    "Attendance",
     "Conflict",
     "EmptyListing",
     "ListingNotOpen",

@@ -41,6 +41,17 @@ class ScanRecord:
 
 
 @dataclass(frozen=True)
+class Attendance:
+    """One attendee for the attendance export: as mirrored, with what only this station knows."""
+
+    guest: Guest
+    # The station that checked them in, when it was this one (its outbox says so); else None.
+    station: str | None
+    # How many counted companions came in with the current check-in; None when nobody answered.
+    companions_in: int | None
+
+
+@dataclass(frozen=True)
 class Conflict:
     """A queued change the server refused because another station's later change won."""
 

@@ -22,8 +22,8 @@ from sqlite_utils import Database
 
 from kiosk.domain.models import Change, Guest
 from kiosk.domain.timeutil import format_time, parse_time, utcnow
-from kiosk.storage import dbfiles, mirror, outbox
-from kiosk.storage.records import Conflict, EmptyListing, ListingNotOpen, ScanRecord, StoreError, SyncState
+from kiosk.storage import attendance, dbfiles, mirror, outbox
+from kiosk.storage.records import Attendance, Conflict, EmptyListing, ListingNotOpen, ScanRecord, StoreError, SyncState
 from kiosk.storage.rows import badge_norm_of
 from kiosk.storage.schema import BUSY_TIMEOUT_MS, configure, migrate
 
@@ -284,6 +284,14 @@ class Store:
         """Keep how many of a guest's counted companions came in with them, and log it, in one transaction."""
         with self._write() as conn:
             outbox.record_companions(conn, scan, guest_id, count)
+
+    def attendance(self) -> Iterator[Attendance]:
+        """Every attendee (removed ones last) in name order, streamed: the attendance export's rows."""
+        return attendance.attendance(self._conn)
+
+    def scan_log(self) -> Iterator[ScanRecord]:
+        """Every scan this station logged, oldest first, streamed."""
+        return attendance.scan_log(self._conn)
 
     def companions_in(self, guest_id: str) -> int | None:
         """How many counted companions the door let in with the guest's current check-in; None: not asked."""

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import datetime
+from pathlib import Path
 from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -25,6 +26,7 @@ from kiosk.domain import Mode
 from kiosk.domain.timeutil import utcnow
 from kiosk.services.checkin import ScanOutcome
 from kiosk.services.desk import StatusSnapshot
+from kiosk.services.export import export_attendance, time_zone
 from kiosk.services.station import Station
 from kiosk.services.sync import SyncReport
 from kiosk.services.sync_loop import SyncLoop
@@ -143,6 +145,24 @@ class StationController(QObject):
             return False
         self._refresh_timer.start()
         return True
+
+    async def export_attendance(self, path: Path) -> int | None:
+        """The attendance CSV (kiosk.services.export), written on a worker thread with its own connection so
+        that scans go on meanwhile; how many attendees, or None (and one line for staff) if it failed."""
+        zone = time_zone(None)
+
+        def write() -> int:
+            with self.station.open_store() as store:
+                return export_attendance(store, path, zone)
+
+        try:
+            written = await asyncio.to_thread(write)
+        except (OSError, StoreError) as err:
+            log.error("attendance export failed: %s", err)
+            self.problem.emit(f"The attendance list could not be written to {path}: {err}")
+            return None
+        log.info("attendance export: %d attendee(s) written to %s", written, path)
+        return written
 
     def _act(self, call: Callable[[], ScanOutcome | None], failure: str, *, emit: bool = True,
              at_the_door: bool = False) -> ScanOutcome | None:

@@ -30,6 +30,7 @@ from kiosk.services.pin import PinGuard
 from kiosk.services.sync import SyncReport
 from kiosk.ui import pin_dialog
 from kiosk.ui.controller import StationController
+from kiosk.ui.export_tool import ExportTool
 from kiosk.ui.scan_filter import ScanFilter
 from kiosk.ui.sounds import Sounds
 from kiosk.ui.staff_format import usable_labels
@@ -265,6 +266,8 @@ class MainWindow(QMainWindow):
     def _add_standard_tools(self) -> None:
         self.add_staff_tool("Sync now", self.controller.sync_now)
         self.add_staff_tool("Full screen on/off", self.toggle_full_screen)
+        self.export_tool = ExportTool(self, self.controller, self.staff_panel.say)
+        self.add_staff_tool("Export attendance…", self.export_tool.run)
         if self.pin_guard is not None:
             self.add_staff_tool("Set staff PIN…", self.set_pin)
         self.staff_panel.set_exit_tool(self._tool_button("Exit kiosk", self.close))

@@ -297,6 +297,10 @@ class StaffPanel(QWidget):
     def _conflicts_changed(self, count: int) -> None:
         self.tabs.setTabText(1, f"Conflicts ({count})" if count else "Conflicts")
 
+    def say(self, text: str, error: bool = False) -> None:
+        """One line in the staff area's message line (red, and logged, for a problem)."""
+        self._say(text, error=error)
+
     def _say(self, text: str, *, error: bool = False) -> None:
         if error:
             log.warning("staff tools: %s", text)

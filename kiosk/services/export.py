@@ -1,0 +1,133 @@
+"""The attendance export: one CSV row per attendee (and the scan log), fit for a spreadsheet and safe in one.
+
+UTF-8 with a byte-order mark, so that a spreadsheet opens accents right; every cell that a spreadsheet
+would read as a formula (it begins with = + - @, a tab or a carriage return) gets a leading apostrophe;
+times are written in one named time zone, without offset clutter, and the header names the zone. The
+file is written beside its final name and renamed into place: a full disk leaves the old file (or
+none), never half an export. Nothing secret is in it: the mirror holds no API key and no PIN.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import os
+import tempfile
+from collections.abc import Iterable
+from datetime import UTC, datetime, tzinfo
+from pathlib import Path
+from typing import IO
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from kiosk.domain.models import Admission
+from kiosk.storage import Attendance, ScanRecord, Store
+
+_FORMULA_START = frozenset("=+-@\t\r")
+_ADMISSION = {
+    Admission.ADMISSIBLE: "registered",
+    Admission.UNSTATED: "registered",
+    Admission.NOT_CONFIRMED: "not confirmed",
+    Admission.CANCELLED: "cancelled",
+    Admission.DEREGISTERED: "deregistered",
+}
+
+
+def safe_cell(value: object) -> str:
+    """The cell as text, neutralised where a spreadsheet would run it as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in _FORMULA_START else text
+
+
+def time_zone(name: str | None) -> tzinfo:
+    """The IANA zone called `name`, or this computer's own when None; ValueError with one line if unknown."""
+    if name is None:
+        return datetime.now().astimezone().tzinfo or UTC
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"unknown time zone {name!r}: give an IANA name such as Europe/Berlin") from None
+
+
+def zone_name(zone: tzinfo) -> str:
+    return str(getattr(zone, "key", None) or datetime.now(zone).tzname() or "local time")
+
+
+def local(value: datetime | None, zone: tzinfo) -> str:
+    return value.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S") if value is not None else ""
+
+
+def attendance_header(zone: tzinfo) -> list[str]:
+    where = zone_name(zone)
+    return ["Name", "Company", "Email", "Attendee id", "Access code", "Badge", "Registration", "Status",
+            f"Checked in ({where})", f"Checked out ({where})", "Station", "Companions", "Companions in"]
+
+
+def attendance_row(item: Attendance, zone: tzinfo, badge_field: str) -> list[str]:
+    guest = item.guest
+    if guest.deleted is not None:
+        status = "removed from the list"
+    elif guest.is_inside:
+        status = "inside"
+    elif guest.check_in is not None:
+        status = "checked out"
+    else:
+        status = "not arrived"
+    # Counted companions (a number on the registration), else linked ones (each also has a row of its own).
+    companions = guest.companion_count or len(guest.companions)
+    came = "" if item.companions_in is None else str(item.companions_in)
+    badge = guest.fields.get(badge_field)
+    return [safe_cell(v) for v in (
+        guest.display_name, guest.company, guest.email, guest.id, guest.access_code or "",
+        badge if isinstance(badge, str | int) and not isinstance(badge, bool) else "",
+        _ADMISSION[guest.admission], status, local(guest.check_in, zone), local(guest.check_out, zone),
+        item.station or "", companions or "", came,
+    )]
+
+
+def scan_header(zone: tzinfo) -> list[str]:
+    return [f"Time ({zone_name(zone)})", "Code", "Verdict", "Attendee id", "Station", "Mode"]
+
+
+def scan_row(scan: ScanRecord, zone: tzinfo) -> list[str]:
+    return [safe_cell(v) for v in (local(scan.at, zone), scan.code, scan.verdict, scan.guest_id or "",
+                                   scan.station, scan.mode)]
+
+
+def export_attendance(store: Store, path: Path, zone: tzinfo) -> int:
+    """Write every attendee of the mirror to `path`; how many rows. OSError (nothing replaced) on failure."""
+    rows = (attendance_row(item, zone, store.badge_field) for item in store.attendance())
+    return _write(path, attendance_header(zone), rows)
+
+
+def export_scans(store: Store, path: Path, zone: tzinfo) -> int:
+    """Write this station's scan log to `path`, oldest first; how many rows."""
+    return _write(path, scan_header(zone), (scan_row(scan, zone) for scan in store.scan_log()))
+
+
+def _write(path: Path, header: list[str], rows: Iterable[list[str]]) -> int:
+    path = Path(path)
+    folder = path.parent if str(path.parent) else Path(".")
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
+    count = 0
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8-sig", newline="") as out:
+            count = _write_rows(out, header, rows)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
+        raise
+    return count
+
+
+def _write_rows(out: IO[str], header: list[str], rows: Iterable[list[str]]) -> int:
+    writer = csv.writer(out)
+    writer.writerow(header)
+    count = 0
+    for row in rows:
+        writer.writerow(row)
+        count += 1
+    return count
+
