@@ -89,6 +89,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.add_argument("--acknowledge", action="store_true", help="mark all listed conflicts as seen")
 
+    p = sub.add_parser("stats", help="the door manager's figures: inside, checked in, no-shows, arrivals")
+    p.add_argument("--json", action="store_true", help="print one JSON line")
+    p.add_argument("--timezone", default=None, metavar="ZONE", help="arrivals in this IANA time zone")
+
     p = sub.add_parser("export", help="the attendance list as CSV (one row per attendee), for the organiser")
     p.add_argument("file", type=Path, metavar="FILE.csv")
     p.add_argument("--scans", type=Path, default=None, metavar="FILE.csv", help="also write the scan log here")
@@ -154,7 +158,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             from kiosk.platforms.invitario.emulator.cli import run_serve
 
             return run_serve(args)
-        if args.command in ("sync", "scan", "status", "conflicts", "export"):
+        if args.command in ("sync", "scan", "status", "conflicts", "export", "stats"):
             return asyncio.run(_with_station(data_dir, args))
         build_parser().print_help()
         return EXIT_USAGE
@@ -300,6 +304,8 @@ async def _with_station(data_dir: Path, args: argparse.Namespace) -> int:
             return _status(station, args)
         if args.command == "export":
             return _export(station, args)
+        if args.command == "stats":
+            return _stats(station, args)
         return _conflicts(station, args)
     finally:
         await station.aclose()
@@ -376,6 +382,29 @@ def _export(station: Station, args: argparse.Namespace) -> int:
     _say(f"{written} attendee(s) written to {args.file}")
     if args.scans is not None:
         _say(f"{export_scans(station.store, args.scans, zone)} scan(s) written to {args.scans}")
+    return EXIT_OK
+
+
+def _stats(station: Station, args: argparse.Namespace) -> int:
+    from kiosk.services.export import time_zone
+    from kiosk.services.statistics import as_json, statistics
+
+    try:
+        zone = time_zone(args.timezone)
+    except ValueError as err:
+        _error(str(err))
+        return EXIT_USAGE
+    stats = statistics(station.store, zone)
+    if args.json:
+        print(_json_line(as_json(stats)))
+        return EXIT_OK
+    _say(f"inside now: {stats.inside}   checked in: {stats.checked_in} / {stats.total}   "
+         f"no-shows: {stats.no_shows}")
+    _say(f"refused scans: {stats.refused}   unknown codes: {stats.unknown}")
+    for name, count in [*stats.by_station.items(), ("elsewhere", stats.elsewhere)]:
+        _say(f"  checked in at {name}: {count}")
+    for when, people in stats.arrivals:
+        _say(f"  {when:%H:%M}  {people:>5}  {'#' * min(people, 60)}")
     return EXIT_OK
 
 

@@ -310,7 +310,7 @@ def companion_counts(conn: sqlite3.Connection) -> tuple[int, int]:
     inside, total = conn.execute(
         """
         SELECT
-            (SELECT COALESCE(SUM(ci.count), 0) FROM companions_in ci JOIN guests g ON g.id = ci.guest_id
+            (SELECT COALESCE(SUM(ci.count), 0) FROM companions_in ci CROSS JOIN guests g ON g.id = ci.guest_id
                 WHERE g.deleted IS NULL AND g.check_in IS NOT NULL
                     AND (g.check_out IS NULL OR g.check_out < g.check_in)),
             (SELECT COALESCE(SUM(companion_count), 0) FROM guests WHERE companion_count > 0 AND deleted IS NULL)

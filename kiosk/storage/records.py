@@ -41,6 +41,23 @@ class ScanRecord:
 
 
 @dataclass(frozen=True)
+class DoorFigures:
+    """The raw counts behind the statistics (kiosk.services.statistics turns them into figures)."""
+
+    registrations: int  # live attendees (records)
+    counted_companions: int  # companions the registrations count without records
+    inside: int  # records inside now
+    companions_inside: int  # counted companions who came in with someone inside now
+    arrived: int  # records with a check-in (inside, or gone out since)
+    no_shows: int  # live attendees who may enter and have not arrived
+    # People arrived per quarter hour: (Unix time of the quarter's start, people), oldest first.
+    arrivals: list[tuple[int, int]]
+    # Attendees whose current check-in a station of this computer made, by station name.
+    arrived_here: dict[str, int]
+    scan_verdicts: dict[str, int]  # this station's scan log, by verdict
+
+
+@dataclass(frozen=True)
 class Attendance:
     """One attendee for the attendance export: as mirrored, with what only this station knows."""
 

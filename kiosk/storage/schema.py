@@ -196,8 +196,12 @@ def _m3_neutral_guest(db: Database) -> None:
     # and how many of them came in with the attendee's current check-in: an answer of the door, kept on
     # the station (no platform with such counts takes check-ins back), cleared by the attendee's next change.
     db.execute("ALTER TABLE guests ADD COLUMN companion_count INTEGER NOT NULL DEFAULT 0")
-    # Partial: the status bar adds the counts up often, and most platforms count none (an empty index).
-    db.execute("CREATE INDEX guests_companion_count ON guests (companion_count) WHERE companion_count > 0")
+    # The status bar adds the counts up every few seconds: a covering index of only the live registrations
+    # that count companions (empty on platforms that count none) answers without reading the table.
+    db.execute(
+        "CREATE INDEX guests_companion_count ON guests (companion_count, deleted) "
+        "WHERE companion_count > 0 AND deleted IS NULL"
+    )
     db.execute(
         "CREATE TABLE companions_in (guest_id TEXT PRIMARY KEY, count INTEGER NOT NULL CHECK (count >= 0), "
         "at TEXT NOT NULL, station TEXT NOT NULL)"

@@ -22,8 +22,17 @@ from sqlite_utils import Database
 
 from kiosk.domain.models import Change, Guest
 from kiosk.domain.timeutil import format_time, parse_time, utcnow
-from kiosk.storage import attendance, dbfiles, mirror, outbox
-from kiosk.storage.records import Attendance, Conflict, EmptyListing, ListingNotOpen, ScanRecord, StoreError, SyncState
+from kiosk.storage import attendance, dbfiles, mirror, outbox, statistics
+from kiosk.storage.records import (
+    Attendance,
+    Conflict,
+    DoorFigures,
+    EmptyListing,
+    ListingNotOpen,
+    ScanRecord,
+    StoreError,
+    SyncState,
+)
 from kiosk.storage.rows import badge_norm_of
 from kiosk.storage.schema import BUSY_TIMEOUT_MS, configure, migrate
 
@@ -292,6 +301,10 @@ class Store:
     def scan_log(self) -> Iterator[ScanRecord]:
         """Every scan this station logged, oldest first, streamed."""
         return attendance.scan_log(self._conn)
+
+    def door_figures(self) -> DoorFigures:
+        """Counts for the door manager's statistics, read in one go."""
+        return statistics.door_figures(self._conn)
 
     def companions_in(self, guest_id: str) -> int | None:
         """How many counted companions the door let in with the guest's current check-in; None: not asked."""

@@ -28,6 +28,7 @@ from kiosk.services.checkin import ScanOutcome
 from kiosk.services.desk import StatusSnapshot
 from kiosk.services.export import export_attendance, time_zone
 from kiosk.services.station import Station
+from kiosk.services.statistics import Statistics, statistics
 from kiosk.services.sync import SyncReport
 from kiosk.services.sync_loop import SyncLoop
 from kiosk.storage import Store, StoreError
@@ -163,6 +164,29 @@ class StationController(QObject):
             return None
         log.info("attendance export: %d attendee(s) written to %s", written, path)
         return written
+
+    async def statistics(self) -> Statistics | None:
+        """The door manager's figures, read on a worker thread with its own connection (a big mirror takes
+        a few hundred ms); None, and one line for staff, when the mirror cannot be read."""
+        zone = time_zone(None)
+
+        def read() -> Statistics:
+            with self.station.open_store() as store:
+                return statistics(store, zone)
+
+        try:
+            return await asyncio.to_thread(read)
+        except StoreError as err:
+            self.problem.emit(f"The statistics could not be read: {err}")
+            return None
+
+    def statistics_now(self) -> Statistics | None:
+        """The same figures read on this thread, from the window's own connection."""
+        try:
+            return statistics(self.station.store, time_zone(None))
+        except StoreError as err:
+            self.problem.emit(f"The statistics could not be read: {err}")
+            return None
 
     def _act(self, call: Callable[[], ScanOutcome | None], failure: str, *, emit: bool = True,
              at_the_door: bool = False) -> ScanOutcome | None:

@@ -6,6 +6,7 @@ window's minimum size above `SMALLEST_SCREEN`, or the Staff button would end up 
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 
@@ -27,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from kiosk.services.checkin import ScanOutcome
 from kiosk.services.pin import PinGuard
+from kiosk.services.statistics import Statistics
 from kiosk.services.sync import SyncReport
 from kiosk.ui import pin_dialog
 from kiosk.ui.controller import StationController
@@ -91,6 +93,7 @@ class MainWindow(QMainWindow):
         self.pin_guard = pin_guard
         self._ask_pin: AskPin = ask_pin or pin_dialog.ask_pin
         self._force_close = False
+        self._statistics_task: asyncio.Future[Statistics | None] | None = None
         self._return_page: QWidget | None = None
         config = controller.station.config
         self.setWindowTitle(f"Check-in · {controller.event_name} · {config.station}")
@@ -267,10 +270,31 @@ class MainWindow(QMainWindow):
         self.add_staff_tool("Sync now", self.controller.sync_now)
         self.add_staff_tool("Full screen on/off", self.toggle_full_screen)
         self.export_tool = ExportTool(self, self.controller, self.staff_panel.say)
+        self.staff_panel.statistics.wanted.connect(self._refresh_statistics)
         self.add_staff_tool("Export attendance…", self.export_tool.run)
         if self.pin_guard is not None:
             self.add_staff_tool("Set staff PIN…", self.set_pin)
         self.staff_panel.set_exit_tool(self._tool_button("Exit kiosk", self.close))
+
+    def _refresh_statistics(self) -> None:
+        """Fresh figures for the statistics tab, read off the Qt thread; dropped if one is still being read."""
+        if self._statistics_task is not None and not self._statistics_task.done():
+            return
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            # Qt without an asyncio loop around it (a test driving widgets alone): read here and now.
+            stats = self.controller.statistics_now()
+            if stats is not None:
+                self.staff_panel.statistics.show_statistics(stats)
+            return
+        self._statistics_task = asyncio.ensure_future(self.controller.statistics())
+        self._statistics_task.add_done_callback(self._statistics_read)
+
+    def _statistics_read(self, task: asyncio.Future[Statistics | None]) -> None:
+        stats = None if task.cancelled() or task.exception() is not None else task.result()
+        if stats is not None:
+            self.staff_panel.statistics.show_statistics(stats)
 
     def add_staff_tool(self, text: str, action: Callable[[], object]) -> QPushButton:
         """A button among the staff area's station tools (the demo adds its server switch here)."""

@@ -1,4 +1,5 @@
-"""The staff tools: find a guest by name, check in or out by hand, undo, conflicts and the station's settings.
+"""The staff tools: find a guest by name, check in or out by hand, undo, conflicts, the station's settings and
+the door's statistics.
 
 Two roles share it. Staff (behind the PIN) see everything. A door volunteer (no PIN) sees only the guest
 search and can check guests in by hand: no check-out, no undo, no conflicts, no station settings or exit.
@@ -32,6 +33,7 @@ from kiosk.ui.staff_conflicts import ConflictList
 from kiosk.ui.staff_detail import TOUCH_HEIGHT, touch_button
 from kiosk.ui.staff_format import guest_state, undo_question
 from kiosk.ui.staff_guests import GuestFinder
+from kiosk.ui.staff_stats import StatisticsView
 
 log = logging.getLogger(__name__)
 
@@ -96,6 +98,8 @@ class StaffPanel(QWidget):
         self.conflicts.failed.connect(lambda text: self._say(text, error=True))
         self.tabs.addTab(self.conflicts, "Conflicts")
         self.tabs.addTab(self._build_station_tab(), "Station")
+        self.statistics = StatisticsView()
+        self.tabs.addTab(self.statistics, "Statistics")
         layout.addWidget(self.tabs, 1)
 
         escape = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
@@ -180,6 +184,7 @@ class StaffPanel(QWidget):
         self.undo_button.setVisible(not volunteer)
         self.tabs.setTabVisible(1, not volunteer)
         self.tabs.setTabVisible(2, not volunteer)
+        self.tabs.setTabVisible(3, not volunteer)
         if volunteer:
             self.confirm_bar.hide()
             self._undo_target = None
