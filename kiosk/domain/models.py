@@ -26,6 +26,16 @@ class Admission(enum.StrEnum):
 
 
 @dataclass(frozen=True)
+class DisplayField:
+    """One line of an attendee's detail as their platform would show it, in the platform's order."""
+
+    # The platform's own name for the field: what a station's `field_labels` rename it by.
+    key: str
+    label: str
+    text: str
+
+
+@dataclass(frozen=True)
 class Guest:
     """One attendee, the same for every platform: each platform's mapper fills it from its records.
 
@@ -34,7 +44,8 @@ class Guest:
     record, kept for staff to read; nothing decides on it, except the station's chosen badge field.
     Companions come two ways: `companions`, the ids of linked attendees with records of their own (v1),
     or `companion_count`, people the platform counts on this registration with no record at all
-    (Webkasa's guest_count): the door asks how many of them came.
+    (Webkasa's guest_count): the door asks how many of them came. `display` is the rest of the record
+    that staff read, labelled and ordered by the mapper, so that no widget knows a platform's field names.
     """
 
     id: str
@@ -54,6 +65,7 @@ class Guest:
     company: str = ""
     email: str = ""
     companion_count: int = 0
+    display: tuple[DisplayField, ...] = ()
 
     @property
     def is_inside(self) -> bool:

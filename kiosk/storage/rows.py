@@ -15,7 +15,7 @@ except ImportError:  # pragma: no cover - optional speed-up; the standard librar
     orjson = None  # type: ignore[assignment]
 
 from kiosk.domain.codes import MAX_CODE_LENGTH, normalise_code
-from kiosk.domain.models import Admission, Change, ChangeKind, Guest
+from kiosk.domain.models import Admission, Change, ChangeKind, DisplayField, Guest
 from kiosk.domain.timeutil import format_time, parse_time
 
 # Column order of the guests table as written by upserts; `row_to_guest` reads the same names.
@@ -37,6 +37,7 @@ GUEST_COLUMNS = (
     "company",
     "email",
     "companion_count",
+    "display",
     "access_code_norm",
     "badge_norm",
 )
@@ -138,6 +139,7 @@ def guest_to_row(guest: Guest, badge_field: str) -> tuple[Any, ...] | None:
         _name_text(guest.company),
         _name_text(guest.email),
         _count(guest.companion_count),
+        _display_json(guest.display),
         fast_normalise(access_code),
         fast_normalise(badge),
     )
@@ -146,6 +148,27 @@ def guest_to_row(guest: Guest, badge_field: str) -> tuple[Any, ...] | None:
 def _count(value: object) -> int:
     # A count the mirror can add up: anything but a small non-negative integer counts nobody.
     return value if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 10_000 else 0
+
+
+def _display_json(display: object) -> str | None:
+    # [[key, label, text], ...] in the mapper's order; NULL when there is nothing to show.
+    if not isinstance(display, tuple | list) or not display:
+        return None
+    kept = [[f.key, f.label, f.text] for f in display if isinstance(f, DisplayField)]
+    return dump_json(kept) if kept else None
+
+
+def _display_of(value: object) -> tuple[DisplayField, ...]:
+    """The display fields from their stored JSON (text or parsed); entries of another shape are skipped."""
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return ()
+    if not isinstance(value, list):
+        return ()
+    return tuple(DisplayField(str(e[0]), str(e[1]), str(e[2])) for e in value
+                 if isinstance(e, list) and len(e) == 3)
 
 
 def _name_text(value: object) -> str | None:
@@ -201,6 +224,7 @@ def row_to_guest(row: Sequence[Any]) -> Guest:
         company=row[14] or "",
         email=row[15] or "",
         companion_count=int(row[16] or 0),
+        display=_display_of(row[17]) if row[17] else (),
     )
 
 
@@ -225,6 +249,7 @@ def guest_to_json(guest: Guest) -> str:
             "company": guest.company,
             "email": guest.email,
             "companion_count": guest.companion_count,
+            "display": [[f.key, f.label, f.text] for f in guest.display],
         }
     )
 
@@ -250,6 +275,7 @@ def guest_from_json(text: str | None) -> Guest | None:
         fields=fields if isinstance(fields, dict) else {},
         companions=tuple(str(c) for c in companions) if isinstance(companions, list) else (),
         companion_count=_count(data.get("companion_count", 0)),
+        display=_display_of(data.get("display")),
         # A winner stored before schema 3 has no names of its own: they were in its v1 fields.
         **(_names(data) if "name" in data else legacy_names(fields if isinstance(fields, dict) else {})),
     )

@@ -162,7 +162,8 @@ def _m3_neutral_guest(db: Database) -> None:
     the release before showed them; the search index is rebuilt on (name, company, email). Conflict
     winners stored as JSON keep their old keys, which rows.guest_from_json still reads. The outbox
     gains `manual` (0 for every change queued before: the release before did not tell them apart).
-    Guests gain `companion_count` (0: the platforms before counted none), and `companions_in` is new.
+    Guests gain `companion_count` (0: the platforms before counted none) and `display`, and
+    `companions_in` is new.
     """
     db.execute("ALTER TABLE guests RENAME COLUMN registration_state TO admission")
     db.execute(
@@ -196,6 +197,11 @@ def _m3_neutral_guest(db: Database) -> None:
     # and how many of them came in with the attendee's current check-in: an answer of the door, kept on
     # the station (no platform with such counts takes check-ins back), cleared by the attendee's next change.
     db.execute("ALTER TABLE guests ADD COLUMN companion_count INTEGER NOT NULL DEFAULT 0")
+    # What staff read besides the name, labelled and ordered by the platform's mapper (Guest.display). A
+    # mirror from before has none yet: its cursor goes, so the next sync lists everyone again and each
+    # mapper fills them (the door answers from the rows it has meanwhile; queued changes stay queued).
+    db.execute("ALTER TABLE guests ADD COLUMN display TEXT")
+    db.execute("UPDATE sync_state SET cursor = NULL WHERE EXISTS (SELECT 1 FROM guests)")
     # The status bar adds the counts up every few seconds: a covering index of only the live registrations
     # that count companions (empty on platforms that count none) answers without reading the table.
     db.execute(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from datetime import datetime
 
@@ -26,38 +25,6 @@ _REGISTRATION = {
     Admission.CANCELLED: "Cancelled",
     Admission.DEREGISTERED: "Deregistered",
 }
-
-_CUSTOM_FIELD = re.compile(r"^customField(\d+)$")
-# Fields of the platform's record the detail view shows under their own label, in this order, after the
-# guest's company and email; custom fields follow.
-_NAMED_FIELDS = (
-    ("position", "Position"),
-    ("externalId", "Badge number"),
-    ("notes", "Notes"),
-)
-# Kept in the guest itself (Guest.name, company, email): not shown a second time from the record.
-_OWN_ATTRIBUTES = frozenset({"company", "email"})
-# The rest of the v1 guest object's documented fields: the name is the heading, the address and phones
-# are not door business. Any field outside this list came with its own name (a CSV column such as
-# "Dietary needs") and is shown under it.
-_NOT_SHOWN = frozenset(
-    {
-        "salutation",
-        "firstName",
-        "lastName",
-        "titlePrefix",
-        "titleSuffix",
-        "street",
-        "houseNumber",
-        "postalCode",
-        "city",
-        "country",
-        "phone",
-        "mobilePhone",
-        "fax",
-    }
-)
-
 
 def guest_state(guest: Guest) -> str:
     """Inside / not inside / a refused state / deleted: what a door team needs to know first."""
@@ -106,7 +73,7 @@ def detail_rows(
     """Label/text pairs for the guest detail, empty values left out.
 
     `labels` names fields the way the event does ({"customField1": "Ticket type"}, the station config's
-    `field_labels`): the v1 guest API numbers its custom fields but does not say what they mean.
+    `field_labels`): a platform may number its custom fields without saying what they mean.
     """
     labels = labels or {}
     rows = [
@@ -121,41 +88,9 @@ def detail_rows(
     if guest.deleted is not None:
         rows.append(("Removed from list", local_time(guest.deleted, now)))
     rows += [(labels.get("company") or "Company", guest.company), (labels.get("email") or "Email", guest.email)]
-    rows += [(labels.get(key) or label, field_text(guest.fields.get(key))) for key, label in _NAMED_FIELDS]
-    rows += custom_fields(guest.fields, labels)
-    rows += own_fields(guest.fields, labels)
+    # The rest as the platform's mapper labelled and ordered it; the event's own labels win by field name.
+    rows += [(labels.get(field.key) or field.label, field.text) for field in guest.display]
     return [(label, text) for label, text in rows if text]
-
-
-def custom_fields(fields: Mapping[str, object], labels: Mapping[str, str] | None = None) -> list[tuple[str, str]]:
-    """customField1, customField2, customField13 ... in number order, not text order, under their labels."""
-    found = []
-    for key, value in fields.items():
-        match = _CUSTOM_FIELD.match(str(key))
-        if match:
-            label = (labels or {}).get(str(key)) or f"Custom field {match.group(1)}"
-            found.append((int(match.group(1)), label, field_text(value)))
-    return [(label, text) for _, label, text in sorted(found)]
-
-
-def own_fields(fields: Mapping[str, object], labels: Mapping[str, str] | None = None) -> list[tuple[str, str]]:
-    """Fields the v1 document does not list, each under its own name ("dietaryNeeds" -> "Dietary needs")."""
-    known = _NOT_SHOWN | _OWN_ATTRIBUTES | {key for key, _ in _NAMED_FIELDS}
-    rows = []
-    for key, value in fields.items():
-        name = str(key)
-        if name in known or _CUSTOM_FIELD.match(name):
-            continue
-        rows.append(((labels or {}).get(name) or field_label(name), field_text(value)))
-    return rows
-
-
-def field_label(name: str) -> str:
-    """A field's name as a label: "dietaryNeeds" and "dietary_needs" -> "Dietary needs"; "Table" stays."""
-    words = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", name).replace("_", " ").strip()
-    if " " in name.strip():
-        return words  # written by a person already (a CSV header): keep its capitals
-    return words[:1].upper() + words[1:].lower()
 
 
 def presence_text(guest: Guest, now: datetime | None = None) -> str:

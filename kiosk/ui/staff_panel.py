@@ -99,7 +99,12 @@ class StaffPanel(QWidget):
         self.tabs.addTab(self.conflicts, "Conflicts")
         self.tabs.addTab(self._build_station_tab(), "Station")
         self.statistics = StatisticsView()
-        self.tabs.addTab(self.statistics, "Statistics")
+        # Scrolls on a short screen: the figures and a readable chart need more height than 800x480 leaves.
+        self.statistics_page = QScrollArea()
+        self.statistics_page.setWidgetResizable(True)
+        self.statistics_page.setFrameShape(QFrame.Shape.NoFrame)
+        self.statistics_page.setWidget(self.statistics)
+        self.tabs.addTab(self.statistics_page, "Statistics")
         layout.addWidget(self.tabs, 1)
 
         escape = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)

@@ -16,6 +16,7 @@ from typing import Any
 from hypothesis import strategies as st
 
 from kiosk.domain.models import Admission, Guest
+from kiosk.platforms.invitario.display import display_fields
 
 # The largest integer magnitude the kiosk's JSON readers take (they hold numbers in 64 bits).
 INT64 = 2**63 - 1
@@ -253,6 +254,7 @@ def good_records(
         fields=fields or {},
         companions=tuple(e["id"] for e in entries or () if _good_companion(e)),
         **_expected_names(fields or {}),  # type: ignore[arg-type]  # name, sort_name, company, email: all str
+        display=display_fields(fields or {}),
     )
     return Record(doc, expected)
 

@@ -14,8 +14,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.domain import Mode, VerdictKind
-from kiosk.domain.models import Admission, ChangeKind
-from kiosk.platforms.invitario.connector import since_date_time
+from kiosk.domain.models import Admission, ChangeKind, DisplayField
 from kiosk.services.checkin import CheckIn
 from kiosk.storage import Store
 from kiosk.storage.schema import MIGRATIONS
@@ -84,8 +83,8 @@ def test_the_queue_answers_and_scan_log_are_kept(upgraded: Store) -> None:
     assert [s.code for s in scans] == ["garbage", "CODE-g6", "CODE-g5", "CODE-g2", "CODE-g1"]
     state = upgraded.sync_state()
     assert (state.last_success, state.clock_offset) == (at(15), 1.5)
-    # The released code stored the v1 server time; it is the Invitario connector's cursor as it was.
-    assert state.cursor is not None and since_date_time(state.cursor) == at(2).isoformat()
+    # The cursor goes: the next sync lists everyone again, so that each mapper fills the display fields.
+    assert state.cursor is None
     assert state.last_error == "Server unreachable: test"
 
 
@@ -115,3 +114,12 @@ def test_an_upgraded_mirror_counts_no_companions_until_a_platform_sends_a_count(
     assert g2 is not None and g2.companion_count == 0
     upgraded.apply_pull_page([replace(g2, companion_count=2)], cursor="listed")
     assert upgraded.companion_counts() == (0, 2)
+
+
+def test_upgraded_guests_have_no_display_fields_until_the_next_listing_fills_them(upgraded: Store) -> None:
+    ada = upgraded.get_guest("g1")
+    assert ada is not None and ada.display == ()
+    relisted = replace(ada, display=(DisplayField("notes", "Notes", "Speaker"),))
+    upgraded.apply_pull_page([relisted], cursor="listed")
+    again = upgraded.get_guest("g1")
+    assert again is not None and again.display == relisted.display

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from kiosk.domain.models import Admission, Guest
+from kiosk.domain.models import Admission, DisplayField, Guest
 from kiosk.ui.staff_format import can_check_in, can_check_out, detail_rows, guest_state
 
 NOW = datetime(2026, 12, 1, 10, tzinfo=UTC)
@@ -38,3 +38,13 @@ def test_the_detail_names_the_companions_a_registration_counts_and_only_then() -
     rows = dict(detail_rows(Guest("reg-1", admission=Admission.ADMISSIBLE, companion_count=2)))
     assert rows["Companions"] == "+2 on the registration"
     assert "Companions" not in dict(detail_rows(Guest("reg-2", admission=Admission.ADMISSIBLE)))
+
+
+def test_the_detail_shows_the_mappers_display_fields_in_order_under_the_events_labels() -> None:
+    guest = Guest("reg-1", admission=Admission.ADMISSIBLE, display=(
+        DisplayField("attendee_phone", "Phone", "+49 30 1234"), DisplayField("notes", "Notes", "Gate B"),
+        DisplayField("customField1", "Custom field 1", "VIP")))
+    rows = detail_rows(guest, NOW, labels={"customField1": "Ticket type"})
+    assert [(label, text) for label, text in rows if label in ("Phone", "Notes", "Ticket type")] == [
+        ("Phone", "+49 30 1234"), ("Notes", "Gate B"), ("Ticket type", "VIP")]
+    assert "Custom field 1" not in dict(rows)

@@ -60,7 +60,7 @@ def test_the_tab_reads_the_figures_off_the_qt_thread_and_draws_the_day(
 ) -> None:
     assert window.open_staff()
     panel = window.staff_panel
-    panel.tabs.setCurrentWidget(panel.statistics)  # shown: it asks for figures
+    panel.tabs.setCurrentWidget(panel.statistics_page)  # shown: it asks for figures
 
     async def figures_shown() -> None:
         while panel.statistics.figures["inside"].text() == "–":

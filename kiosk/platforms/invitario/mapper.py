@@ -8,6 +8,7 @@ from typing import Any
 
 from kiosk.domain.models import Admission, Guest
 from kiosk.domain.timeutil import parse_time
+from kiosk.platforms.invitario.display import display_fields
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +71,7 @@ def parse_guest(obj: object) -> Guest:
         sort_name=shown["sort_name"],
         company=shown["company"],
         email=shown["email"],
+        display=display_fields(fields),
         companions=_companions(guest_id, obj.get("companions")),
     )
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from kiosk.domain.models import Admission, Guest
+from kiosk.domain.models import Admission, DisplayField, Guest
 
 # What kiosk writes into a check-in's `notes`, followed by the change's id: the read-back before a resend
 # finds its own earlier POST by it (the POST is not idempotent).
@@ -164,6 +164,7 @@ def guest_from(raw: object, presence: Presence | None) -> Guest:
         sort_name=" ".join(p for p in (last, first) if p),
         company=_text(contact.get("company")) or "",
         email=_text(contact.get("email")) or "",
+        display=(DisplayField(CUSTOMER_NUMBER, "Customer number", customer_number),) if customer_number else (),
     )
 
 

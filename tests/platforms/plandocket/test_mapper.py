@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from kiosk.domain.models import Admission
+from kiosk.domain.models import Admission, DisplayField
 from kiosk.platforms.plandocket.mapper import MalformedRecord, listing_from, parse_when
 
 
@@ -33,6 +33,7 @@ def test_the_samples_key_names_are_read_like_the_schemas() -> None:
     assert guest.sort_name == "Lovelace Ada"
     assert guest.is_inside and guest.check_in == datetime(2024, 1, 1, 0, 1, tzinfo=UTC)
     assert guest.fields["customerNumber"] == "C7" and guest.admission is Admission.ADMISSIBLE
+    assert guest.display == (DisplayField("customerNumber", "Customer number", "C7"),)
 
 
 def test_unusable_records_are_skipped_each_with_one_line_and_the_rest_kept() -> None:

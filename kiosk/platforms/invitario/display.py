@@ -1,0 +1,58 @@
+"""What staff read of a v1 guest besides its name: the record's fields, labelled and ordered for the detail."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from kiosk.domain.models import DisplayField
+
+_CUSTOM_FIELD = re.compile(r"^customField(\d+)$")
+# Documented fields shown under their own label, in this order; the numbered custom fields follow.
+_NAMED = (("position", "Position"), ("externalId", "Badge number"), ("notes", "Notes"))
+# The rest of the document's fields: the name, company and email are the guest's own (Guest.name...),
+# the address and phones are not door business. A field outside these came with its own name (a CSV
+# column such as "Dietary needs") and is shown under it.
+_NOT_SHOWN = frozenset({
+    "salutation", "firstName", "lastName", "titlePrefix", "titleSuffix", "company", "email", "street",
+    "houseNumber", "postalCode", "city", "country", "phone", "mobilePhone", "fax",
+})
+
+
+def display_fields(fields: Mapping[str, Any]) -> tuple[DisplayField, ...]:
+    """Named fields, then customField1, 2, 13 ... in number order, then the record's own fields; empty left out."""
+    shown = [DisplayField(key, label, text_of(fields.get(key))) for key, label in _NAMED]
+    custom = []
+    own = []
+    known = _NOT_SHOWN | {key for key, _ in _NAMED}
+    for key, value in fields.items():
+        name = str(key)
+        match = _CUSTOM_FIELD.match(name)
+        if match:
+            custom.append((int(match.group(1)), DisplayField(name, f"Custom field {match.group(1)}", text_of(value))))
+        elif name not in known:
+            own.append(DisplayField(name, label_of(name), text_of(value)))
+    ordered = [*shown, *(field for _, field in sorted(custom, key=lambda item: item[0])), *own]
+    return tuple(field for field in ordered if field.text)
+
+
+def label_of(name: str) -> str:
+    """A field's name as a label: "dietaryNeeds" and "dietary_needs" -> "Dietary needs"; "Table" stays."""
+    words = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", name).replace("_", " ").strip()
+    if " " in name.strip():
+        return words  # written by a person already (a CSV header): keep its capitals
+    return words[:1].upper() + words[1:].lower()
+
+
+def text_of(value: object) -> str:
+    """A field as one line: lists joined, booleans as yes/no, objects as "key: value", nothing as ""."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list | tuple):
+        return ", ".join(text_of(v) for v in value if v is not None and v != "")
+    if isinstance(value, Mapping):
+        return ", ".join(f"{k}: {text_of(v)}" for k, v in value.items())
+    return str(value).strip()
