@@ -48,7 +48,12 @@ STATION_ONLY = "Webkasa takes no check-ins: they are kept on this station."
 
 
 class Pacer:
-    """Keeps requests under `most` per `window_s` (a sliding window), and holds them all after a 429."""
+    """Keeps requests under `most` per `window_s` (a sliding window), and holds them all after a 429.
+
+    A request is counted from when its answer came (`done`), not from when it was sent: the server saw it
+    arrive before that, so `most` requests never reach the server within one window, whatever the network
+    delayed. One request at a time (the connector's), so the next waits for the previous one's answer.
+    """
 
     def __init__(self, most: int, window_s: float, *, clock: Callable[[], float] = time.monotonic,
                  sleep: Callable[[float], Awaitable[object]] = asyncio.sleep) -> None:
@@ -56,22 +61,25 @@ class Pacer:
             raise ValueError(f"A pace is at least one request per positive window, not {most} per {window_s} s.")
         self.most, self.window_s = most, window_s
         self._clock, self._sleep = clock, sleep
-        self._sent: deque[float] = deque()
+        self._done: deque[float] = deque()
         self._not_before = 0.0
 
     async def wait(self) -> None:
-        """Returns when one more request may go out, and counts it."""
+        """Returns when one more request may go out."""
         while True:
             now = self._clock()
-            while self._sent and now - self._sent[0] >= self.window_s:
-                self._sent.popleft()
+            while self._done and now - self._done[0] >= self.window_s:
+                self._done.popleft()
             delay = self._not_before - now
-            if len(self._sent) >= self.most:
-                delay = max(delay, self._sent[0] + self.window_s - now)
+            if len(self._done) >= self.most:
+                delay = max(delay, self._done[0] + self.window_s - now)
             if delay <= 0:
-                self._sent.append(now)
                 return
             await self._sleep(delay)
+
+    def done(self) -> None:
+        """The request that `wait` let out is over (answered, failed or timed out): it counts from now."""
+        self._done.append(self._clock())
 
     def hold(self, seconds: float) -> None:
         """The server said wait: nothing goes out for `seconds`."""
@@ -190,6 +198,8 @@ class WebkasaConnector:
                 response = await self._client.get(self.base_url + self._path, params=params)
             except httpx.HTTPError as exc:
                 raise self._transport_failure(exc, what) from None
+            finally:
+                self.pacer.done()
             self._note_clock(sent, response)
             try:
                 return self._read(response, what)
