@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from kiosk.domain import VerdictKind
 from kiosk.domain.models import ChangeKind
 from kiosk.services.checkin import ScanOutcome
 
+# A platform that says "checked in" without a time (Webkasa's ATTENDED) gives this as the time.
+UNKNOWN_CHECK_IN = datetime(1970, 1, 1, tzinfo=UTC)
 DESK = "Please go to the registration desk"
 # Where a door volunteer finds the guest by name: their own button, or the staff area where it is off.
 VOLUNTEER_SEARCH = "Door team: tap “Search guest” and find the guest by name"
@@ -96,6 +98,8 @@ def field_text(value: object) -> str:
 
 def describe_since(since: datetime, now: datetime, station: str | None) -> str:
     """'Checked in at 09:41, 12 min ago, at North entrance', in the station's local time."""
+    if since <= UNKNOWN_CHECK_IN:
+        return "Checked in on the platform, time not known" + (f", at {station}" if station else "")
     minutes = int(max(0.0, (now - since).total_seconds()) // 60)
     if minutes < 1:
         ago = "just now"

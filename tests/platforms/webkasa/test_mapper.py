@@ -12,6 +12,7 @@ from kiosk.domain.decide import decide
 from kiosk.domain.models import Admission
 from kiosk.platforms.webkasa.mapper import UNKNOWN_CHECK_IN, MalformedRecord, listing_from, parse_when
 from kiosk.ui.verdict_text import UNKNOWN_CHECK_IN as SHOWN_AS_UNKNOWN
+from kiosk.ui.verdict_text import describe_since
 
 NOW = datetime(2026, 5, 1, 12, 0, tzinfo=UTC)
 
@@ -51,6 +52,7 @@ def test_every_documented_status_at_the_door(status: str, verdict: VerdictKind) 
 def test_attended_is_inside_at_a_time_the_door_shows_as_unknown() -> None:
     (guest,), _ = listing_from([registration(status="ATTENDED")])
     assert guest.is_inside and guest.check_in == UNKNOWN_CHECK_IN == SHOWN_AS_UNKNOWN
+    assert describe_since(guest.check_in, NOW, None) == "Checked in on the platform, time not known"
 
 
 def test_malformed_records_are_skipped_with_one_line_each() -> None:
