@@ -26,7 +26,7 @@ def configure(data_dir: Path, url: str, *extra: str) -> subprocess.CompletedProc
 
 
 @pytest.mark.parametrize(("name", "says"), [
-    ("eventbrite", "kiosk does not know the platform 'eventbrite'; it knows: invitario, plandocket."),
+    ("eventbrite", "kiosk does not know the platform 'eventbrite'; it knows: invitario, plandocket, webkasa."),
     ("conferences-io", "no connector for Conferences i/o yet"),
 ])
 def test_a_platform_kiosk_cannot_use_is_one_line_and_saves_nothing(
@@ -45,3 +45,21 @@ def test_status_names_the_platform_and_where_check_ins_go(server: ServerThread, 
     assert result.returncode == 0, result.stderr
     status = kiosk_json(station, "status")
     assert status["platform"] == "invitario" and status["uploads"] == "server"
+
+
+def test_configure_webkasa_checks_key_and_event_and_status_says_check_ins_stay(tmp_path: Path) -> None:
+    from kiosk.platforms.webkasa.emulator import WebkasaServer, WebkasaState
+
+    state = WebkasaState(event_id=EVENT_ID, api_key=API_KEY)
+    state.generate(5)
+    with WebkasaServer(state) as srv:
+        station = tmp_path / "station"
+        wrong = configure(station, srv.url, "--platform", "webkasa", "--api-key", "wk_live_wrong")
+        assert wrong.returncode == 1 and "Webkasa refused the API key" in wrong.stderr, wrong.stderr
+        assert len(wrong.stderr.strip().splitlines()) == 1 and "wk_live_wrong" not in wrong.stderr
+        assert not (station / "config.json").exists()
+        result = configure(station, srv.url, "--platform", "webkasa")
+        assert result.returncode == 0, result.stderr
+        assert state.seen[-1].query == {"limit": "1", "offset": "0"}
+    status = kiosk_json(station, "status")
+    assert status["platform"] == "webkasa" and status["uploads"] == "station-only"
