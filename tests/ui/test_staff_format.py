@@ -32,3 +32,13 @@ def test_the_state_and_registration_rows_name_the_admission(
     assert not can_check_out(guest)
     rows = dict(detail_rows(guest, NOW))
     assert rows["State"] == state.capitalize() and rows["Registration"] == registration
+
+
+def test_a_check_in_the_platform_gave_no_time_for_reads_time_not_known() -> None:
+    from kiosk.ui.verdict_text import UNKNOWN_CHECK_IN
+
+    guest = Guest(id="reg_1", admission=Admission.ADMISSIBLE, check_in=UNKNOWN_CHECK_IN,
+                  fields={"guest_count": 2, "status": "ATTENDED"})
+    rows = dict(detail_rows(guest, NOW))
+    assert rows["Checked in"] == "time not known" and rows["State"] == "Inside"
+    assert rows["Guest count"] == "2"  # the companion count, for staff to read
