@@ -26,10 +26,12 @@ What it leaves out, and what kiosk does there:
 - `guest_count`: kept in the guest's fields for staff to read; how companions are counted or admitted
   at the door is a question left open (they have no records of their own).
 - Paging: `limit`/`offset` until `meta.hasMore` is false. No largest `limit` is documented: kiosk asks for
-  1000 and follows the rows it gets. Repeats are folded by id; a listing whose `meta.total` changes on the
-  way ends the round before its last page, so it removes nobody (the rows read are kept). A deletion and
-  an addition between two pages leave the total alike and can hide one row from a listing: that
-  registration reads as deleted until the next complete listing.
+  1000 and follows the rows it gets. Each page after the first starts one row early, and that row must be
+  the previous page's last: otherwise rows moved under the offsets (a removal before them, which with an
+  addition leaves the total alike) and one may have been skipped. Such a listing, or one whose
+  `meta.total` changes on the way, ends the round before its last page, so it removes nobody (the rows
+  read are kept) and the next pull reads it all again. Repeats are folded by id. This relies on the
+  server keeping its order between requests, which offset paging needs anyway.
 - No "changed since", no deletion marker: every pull is a full listing (mark and sweep, `Store.begin_listing`);
   whoever a completed listing lacks is deleted at the door; a listing cut off removes nobody; the previous
   listing answers scans while the next one downloads.

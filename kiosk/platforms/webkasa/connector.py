@@ -114,8 +114,8 @@ class WebkasaConnector:
             raise ValueError("The event id is empty.")
         if not api_key:
             raise ValueError("The API key is empty.")
-        if page_limit < 1:
-            raise ValueError(f"The page limit must be at least 1, not {page_limit}.")
+        if page_limit < 2:  # each page after the first repeats one row (see pull)
+            raise ValueError(f"The page limit must be at least 2, not {page_limit}.")
         self.base_url = url
         self.event_id = event_id.strip()
         self.station_name = station_name
@@ -144,13 +144,17 @@ class WebkasaConnector:
         """Every registration, page by page (`since` is not used: the document has no "changed since").
 
         Offsets move when registrations come or go during a listing: repeats are folded by id, and a
-        listing whose `meta.total` changed on the way ends the round (RetryLater) before its last page,
-        so it removes nobody.
+        listing whose `meta.total` changed on the way, or whose pages no longer overlap by the one row
+        each repeats, ends the round (RetryLater) before its last page, so it removes nobody.
         """
-        offset, total = 0, None
+        offset, total = 0, None  # offset: the rows read so far
         seen: set[str] = set()
+        # Each page after the first starts one row early: that row must be the previous page's last, or
+        # rows moved under the offsets (a removal before them) and one may have been skipped.
+        overlap: str | None = None
         while True:
-            doc = await self._get({"limit": str(self.page_limit), "offset": str(offset)}, "registration list")
+            start = offset - 1 if overlap is not None else offset
+            doc = await self._get({"limit": str(self.page_limit), "offset": str(start)}, "registration list")
             data, meta = doc.get("data"), doc.get("meta")
             if not isinstance(data, list) or not isinstance(meta, Mapping):
                 raise ProtocolError("Webkasa's registration list has no 'data' list and 'meta' object.")
@@ -162,12 +166,22 @@ class WebkasaConnector:
             elif now_total != total:
                 raise RetryLater(f"Webkasa's registrations changed during the download ({total} then "
                                  f"{now_total}): the whole list is read again at the next sync.")
+            if overlap is not None:
+                if not data or _raw_id(data[0]) != overlap:
+                    raise RetryLater("Webkasa's registrations moved during the download (one was removed): "
+                                     "the whole list is read again at the next sync.")
+                data = data[1:]
             if has_more and not data:
                 raise ProtocolError(f"Webkasa said more registrations follow offset {offset} but sent none.")
             guests, malformed = mapper.listing_from(data)
-            fresh = [g for g in guests if g.id not in seen]
-            seen.update(g.id for g in fresh)
+            fresh = []
+            for guest in guests:
+                if guest.id not in seen:
+                    seen.add(guest.id)
+                    fresh.append(guest)
             offset += len(data)
+            # A last row without an id cannot be checked; its listing removes nobody anyway (malformed).
+            overlap = _raw_id(data[-1]) if data else None
             if has_more:
                 yield PullPage(guests=fresh, malformed=malformed, expected_count=total)
                 continue
@@ -264,6 +278,11 @@ class WebkasaConnector:
         if server_time.tzinfo is None:
             return
         self._clock = ClockSample(sent=sent, received=datetime.now(UTC), server_time=server_time)
+
+
+def _raw_id(record: object) -> str | None:
+    value = record.get("id") if isinstance(record, Mapping) else None
+    return value if isinstance(value, str) and value else None
 
 
 def _json_object(raw: bytes) -> dict[str, Any] | None:

@@ -72,9 +72,9 @@ def test_login_checks_the_key_and_the_event_id(server: WebkasaServer) -> None:
 
 def test_a_listing_pages_by_offset_until_has_more_is_false(server: WebkasaServer) -> None:
     got = run(pages(connector(server)))
-    # The emulator honours 100 of the 1000 asked: the offsets follow what came.
-    assert [(q["limit"], q["offset"]) for q in listed(server)] == [("1000", "0"), ("1000", "100"), ("1000", "200")]
-    assert [len(p.guests) for p in got] == [100, 100, 50]
+    # The emulator honours 100 of the 1000 asked: the offsets follow what came, one row early (the overlap).
+    assert [(q["limit"], q["offset"]) for q in listed(server)] == [("1000", "0"), ("1000", "99"), ("1000", "198")]
+    assert [len(p.guests) for p in got] == [100, 99, 51]
     assert [p.last for p in got] == [False, False, True] and got[-1].server_time is not None
     assert {p.expected_count for p in got} == {250}
     ids = [g.id for p in got for g in p.guests]
@@ -115,14 +115,36 @@ def test_a_listing_whose_total_changes_on_the_way_ends_before_its_last_page(serv
     assert seen and not any(p.last for p in seen)
 
 
+def test_a_removal_and_an_addition_between_pages_end_the_listing_before_its_last_page(
+    server: WebkasaServer,
+) -> None:
+    async def main() -> list[PullPage]:
+        c = connector(server)
+        seen: list[PullPage] = []
+        try:
+            with pytest.raises(RetryLater, match="moved during the download"):
+                async for page in c.pull(None):
+                    seen.append(page)
+                    if len(seen) == 1:
+                        # The total stays 250, but every row after the first page moves up by one.
+                        del server.state.registrations[page.guests[10].id]
+                        server.state.add("Late Comer", "late@example.com")
+        finally:
+            await c.aclose()
+        return seen
+
+    seen = run(main())
+    assert len(seen) == 1 and not seen[0].last
+
+
 def test_repeated_rows_are_folded_by_id() -> None:
     rows = [{"id": f"reg_{n}", "status": "CONFIRMED"} for n in range(3)]
 
     def answer(request: httpx.Request) -> httpx.Response:
         offset = int(request.url.params["offset"])
-        # The second page repeats the first page's last row (a registration was removed before it).
-        chunk = rows[:2] if offset == 0 else rows[1:]
-        return httpx.Response(200, json={"data": chunk, "meta": {"total": 3, "limit": 2, "offset": offset,
+        # The first page holds one row twice (a server's fault): the guest is listed once.
+        chunk = [rows[0], rows[0], rows[1]] if offset == 0 else rows[1:]
+        return httpx.Response(200, json={"data": chunk, "meta": {"total": 3, "limit": 3, "offset": offset,
                                                                  "hasMore": offset == 0}})
 
     c = WebkasaConnector("http://127.0.0.1:9", EVENT, KEY, "North", transport=httpx.MockTransport(answer))
@@ -185,11 +207,11 @@ def test_a_429_asking_for_a_long_wait_is_handed_to_the_sync_loop_at_once(server:
 def test_pacing_keeps_a_long_listing_under_the_servers_limit(server: WebkasaServer) -> None:
     # Small figures, the same rule: the server allows 5 GETs a second, the station paces itself to 4.
     server.state.faults.rate_limit = RateLimit(requests=5, get_requests=5, window_s=1.0)
-    server.state.faults.max_limit = 20  # 13 pages
+    server.state.faults.max_limit = 20  # 14 pages: 20 rows, then 19 new ones a page
     got = run(pages(connector(server, pace=(4, 1.0))))
     assert got[-1].last and sum(len(p.guests) for p in got) == 250
     seen = server.state.seen
-    assert [s.status for s in seen] == [200] * 13
+    assert [s.status for s in seen] == [200] * 14
     times = [s.at for s in seen]
     # By the server's clock, no second held more than 4 requests.
     assert max(sum(1 for t in times if start <= t < start + 1.0) for start in times) <= 4
