@@ -9,7 +9,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from kiosk.platforms import PLATFORMS, UnknownPlatform, platform_named
-from kiosk.platforms.base import Connector, EventInfo
+from kiosk.platforms.base import Connector, EventInfo, Uploads
 from kiosk.platforms.urls import check_server_url
 from kiosk.services.checkin import CheckIn
 from kiosk.services.desk import Desk
@@ -124,6 +124,13 @@ def _forget_previous_event(data_dir: Path, previous: StationConfig) -> None:
     store = Store.open(mirror_path(data_dir), badge_field=previous.badge_field)
     try:
         queued = store.queued_count()
+        platform = PLATFORMS.get(previous.platform)
+        if queued and platform is not None and platform.capabilities.uploads is Uploads.STATION_ONLY:
+            # Sync never uploads these: advising it would send staff round in circles.
+            raise ConfigError(
+                f"{queued} check-ins of event {previous.event_id} are kept on this station only "
+                f"({platform.title} takes no check-ins): `kiosk wipe` discards them."
+            )
         if queued:
             raise ConfigError(
                 f"{queued} check-ins of event {previous.event_id} are not uploaded yet: run `kiosk sync "

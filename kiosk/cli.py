@@ -39,7 +39,7 @@ STATION_CHECK_S = 1.0
 
 
 # The platforms `kiosk serve` can stand in for.
-EMULATED = ("invitario", "plandocket")
+EMULATED = ("invitario", "plandocket", "webkasa")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -122,7 +122,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("serve", help="run the reference server (demo, tests, small events)")
     add_serve_arguments(p)
     p.add_argument("--platform", default=DEFAULT_PLATFORM, choices=EMULATED,
-                   help="which platform's API to emulate (plandocket: in memory, --db is not used)")
+                   help="which platform's API to emulate (plandocket, webkasa: in memory, --db is not used)")
     return parser
 
 
@@ -155,6 +155,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return serve_until_stopped(host=args.host, port=args.port, event_key=args.event_id,
                                            api_key=args.api_key, guests=args.guests, seed=args.seed,
                                            clock_offset=args.clock_offset)
+            if args.platform == "webkasa":
+                from kiosk.platforms.webkasa.emulator import serve_until_stopped as serve_webkasa
+
+                return serve_webkasa(host=args.host, port=args.port, event_id=args.event_id,
+                                     api_key=args.api_key, guests=args.guests, seed=args.seed,
+                                     clock_offset=args.clock_offset)
             from kiosk.platforms.invitario.emulator.cli import run_serve
 
             return run_serve(args)

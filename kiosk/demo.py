@@ -1,6 +1,7 @@
 """`kiosk demo`: an emulated server in this process, a station set up against it, and the window.
 
-`--platform plandocket` runs the PlanDocket emulator (in memory) instead of the reference server.
+`--platform plandocket` or `--platform webkasa` runs that platform's emulator (in memory) instead of the
+reference server.
 
 Layout of the demo's data dir (a temporary one unless --data-dir is given): the station's own files
 (config, API key, mirror) at its top, so `kiosk --data-dir DIR status` works on it, and the demo server's
@@ -25,6 +26,7 @@ from kiosk.platforms import platform_named
 from kiosk.platforms.base import RemoteError
 from kiosk.platforms.invitario.emulator.run import ServerThread
 from kiosk.platforms.plandocket.emulator import PlanDocketServer, PlanDocketState
+from kiosk.platforms.webkasa.emulator import WebkasaServer, WebkasaState
 from kiosk.storage import StoreError
 from kiosk.storage.config import ConfigError, StationConfig, ensure_private_dir, load_config, save_config
 
@@ -91,8 +93,12 @@ def start_server(data_dir: Path, guests: int, previous: StationConfig | None,
                  platform: str = "invitario") -> EmulatedServer:
     """The demo server, on the port this data dir used before when it is still free."""
     port = (urlsplit(previous.server_url).port or 0) if previous else 0
-    server: ServerThread | PlanDocketServer
-    if platform == "plandocket":
+    server: ServerThread | PlanDocketServer | WebkasaServer
+    if platform == "webkasa":
+        webkasa = WebkasaState(event_id=EVENT_ID, api_key=API_KEY)
+        webkasa.generate(guests)
+        server = WebkasaServer(webkasa, port=port)
+    elif platform == "plandocket":
         state = PlanDocketState(event_key=EVENT_ID, api_key=API_KEY, title=EVENT_NAME)
         state.generate(guests)
         server = PlanDocketServer(state, port=port)

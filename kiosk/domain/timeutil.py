@@ -4,6 +4,14 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+# A platform said that something happened (Webkasa's ATTENDED), not when: stored as the epoch, and every
+# place that shows or counts a time reads it as "time not known" (is_time_known).
+TIME_NOT_KNOWN = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def is_time_known(value: datetime | None) -> bool:
+    return value is not None and value > TIME_NOT_KNOWN
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC)

@@ -55,6 +55,12 @@ def _plandocket(server_url: str, event_id: str, api_key: str, station: str, **op
     return PlanDocketConnector(server_url, event_id, api_key, station, **options)
 
 
+def _webkasa(server_url: str, event_id: str, api_key: str, station: str, **options: Any) -> Connector:
+    from kiosk.platforms.webkasa.connector import WebkasaConnector
+
+    return WebkasaConnector(server_url, event_id, api_key, station, **options)
+
+
 PLATFORMS: dict[str, Platform] = {
     p.name: p
     for p in (
@@ -79,6 +85,11 @@ PLATFORMS: dict[str, Platform] = {
             "Webkasa",
             "docs/platforms/webkasa.md",
             Capabilities(Listing.FULL, Uploads.STATION_ONLY, check_out=False, undo=False),
+            _webkasa,
+            # Every pull is the whole event (a request per page): the connector's pacer keeps any pull under
+            # the rate limit; a pull every 30 s keeps a big event's listings from following each other
+            # back to back.
+            min_pull_interval_s=30.0,
         ),
         Platform(
             "conferences-io",

@@ -20,6 +20,7 @@ from typing import IO
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from kiosk.domain.models import Admission
+from kiosk.domain.timeutil import is_time_known
 from kiosk.storage import Attendance, ScanRecord, Store
 
 _FORMULA_START = frozenset("=+-@\t\r")
@@ -53,7 +54,11 @@ def zone_name(zone: tzinfo) -> str:
 
 
 def local(value: datetime | None, zone: tzinfo) -> str:
-    return value.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S") if value is not None else ""
+    if value is None:
+        return ""
+    if not is_time_known(value):  # the platform said it happened, not when (Webkasa's ATTENDED)
+        return "time not known"
+    return value.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S")
 
 
 def attendance_header(zone: tzinfo) -> list[str]:

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
 from kiosk.domain.decide import VerdictKind
+from kiosk.domain.timeutil import TIME_NOT_KNOWN
 from kiosk.storage import Store
 
 QUARTER = timedelta(minutes=15)
@@ -53,7 +54,11 @@ def _event_day(quarters: list[tuple[int, int]], zone: tzinfo) -> list[tuple[date
     """The quarters of the latest arrival's local day, gaps filled with zeros (a bar chart's x axis)."""
     if not quarters:
         return []
-    local = [(datetime.fromtimestamp(start, UTC).astimezone(zone), people) for start, people in quarters]
+    # A check-in whose time the platform never gave (TIME_NOT_KNOWN, the epoch) has no quarter to go in.
+    local = [(datetime.fromtimestamp(start, UTC).astimezone(zone), people) for start, people in quarters
+             if start > TIME_NOT_KNOWN.timestamp()]
+    if not local:
+        return []
     day = local[-1][0].date()
     today = [(when, people) for when, people in local if when.date() == day]
     counts = dict(today)

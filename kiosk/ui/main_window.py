@@ -26,6 +26,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kiosk.platforms import PLATFORMS
+from kiosk.platforms.base import Uploads
 from kiosk.services.checkin import ScanOutcome
 from kiosk.services.pin import PinGuard
 from kiosk.services.statistics import Statistics
@@ -134,7 +136,10 @@ class MainWindow(QMainWindow):
         row.addWidget(self.progress_text)
         row.addWidget(self.progress, 1)
         self.progress_row.hide()
-        self.status_bar = StatusBar()
+        platform = PLATFORMS.get(config.platform)
+        self.status_bar = StatusBar(
+            station_only=platform is not None and platform.capabilities.uploads is Uploads.STATION_ONLY
+        )
         self.status_bar.set_mode(controller.mode.value)
         self.staff_button = QPushButton("Staff")
         self.staff_button.setToolTip("Staff tools (F2)")

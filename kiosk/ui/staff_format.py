@@ -7,6 +7,7 @@ from datetime import datetime
 
 from kiosk.domain import Guest
 from kiosk.domain.models import Admission, Change, ChangeKind
+from kiosk.domain.timeutil import is_time_known
 from kiosk.storage import Conflict
 
 INSIDE = "inside"
@@ -47,6 +48,8 @@ def local_time(value: datetime | None, now: datetime | None = None) -> str:
     """A time as staff read it on this station's clock: "14:05" today, "3 Jun 14:05" on other days."""
     if value is None:
         return ""
+    if not is_time_known(value):  # the platform said "checked in" without a time
+        return "time not known"
     here = value.astimezone()
     today = (now or datetime.now().astimezone()).astimezone().date()
     if here.date() == today:

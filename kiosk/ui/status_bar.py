@@ -50,9 +50,12 @@ def mode_label(mode: str) -> str:
 class StatusBar(QWidget):
     """Render a StatusSnapshot; each part is a label whose `level` property (good/warn/bad) styles it."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, station_only: bool = False) -> None:
         super().__init__(parent)
         self.setObjectName("StatusBar")
+        # The platform takes no check-ins (Uploads.STATION_ONLY): the queue never drains, so it is not
+        # shown as one; the door team reads that its check-ins are kept here.
+        self.station_only = station_only
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.setStyleSheet(STATUS_BAR_STYLE)
         self._layout = layout = QHBoxLayout(self)
@@ -122,8 +125,13 @@ class StatusBar(QWidget):
         self.sync_age.setToolTip(
             "The guest list may be behind: no successful sync for over five minutes." if snapshot.sync_is_stale else ""
         )
-        self._queue_empty = not snapshot.queued
-        self._say(self.queued, f"Queued {snapshot.queued}" if snapshot.queued else "Queue empty", "")
+        self._queue_empty = not snapshot.queued or self.station_only
+        if self.station_only:
+            self._say(self.queued, f"Check-ins kept on this station: {snapshot.queued}", "",
+                      f"Kept here: {snapshot.queued}")
+            self.queued.setToolTip("This platform takes no check-ins: they stay on this station only.")
+        else:
+            self._say(self.queued, f"Queued {snapshot.queued}" if snapshot.queued else "Queue empty", "")
         plural = "s" if snapshot.conflicts != 1 else ""
         self._say(
             self.conflicts, f"⚠ {snapshot.conflicts} conflict{plural}" if snapshot.conflicts > 0 else None, "warn"

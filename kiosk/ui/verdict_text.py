@@ -8,6 +8,7 @@ from datetime import datetime
 
 from kiosk.domain import VerdictKind
 from kiosk.domain.models import ChangeKind
+from kiosk.domain.timeutil import is_time_known
 from kiosk.services.checkin import ScanOutcome
 
 DESK = "Please go to the registration desk"
@@ -96,6 +97,8 @@ def field_text(value: object) -> str:
 
 def describe_since(since: datetime, now: datetime, station: str | None) -> str:
     """'Checked in at 09:41, 12 min ago, at North entrance', in the station's local time."""
+    if not is_time_known(since):
+        return "Checked in on the platform, time not known" + (f", at {station}" if station else "")
     minutes = int(max(0.0, (now - since).total_seconds()) // 60)
     if minutes < 1:
         ago = "just now"

@@ -15,10 +15,11 @@ import pytest
 from kiosk.domain import Mode, VerdictKind
 from kiosk.domain.models import Change, ChangeKind, Guest, PushOutcome
 from kiosk.platforms import platform_named
-from kiosk.platforms.base import AuthRefused, Connector, RetryLater
+from kiosk.platforms.base import AuthRefused, Connector, RetryLater, Uploads
 from kiosk.platforms.invitario.emulator.generate import generate_guests
 from kiosk.platforms.invitario.emulator.run import ServerThread
 from kiosk.platforms.plandocket.emulator import PlanDocketServer, PlanDocketState
+from kiosk.platforms.webkasa.emulator import WebkasaServer, WebkasaState
 from kiosk.services.checkin import CheckIn
 from kiosk.services.sync import Sync
 from kiosk.storage import Store
@@ -37,6 +38,15 @@ class Pair:
     recorded: Callable[[str], int]  # how many check-in records the server holds for a guest
     lose_next_answer: Callable[[], None]
     remove: Callable[[str], None]
+
+    @property
+    def takes_uploads(self) -> bool:
+        return platform_named(self.platform).capabilities.uploads is Uploads.SERVER
+
+    def needs_uploads(self) -> None:
+        """The platform keeps check-ins on the station: an upload test does not apply (see the station-only one)."""
+        if not self.takes_uploads:
+            pytest.skip(f"{self.platform} takes no check-ins (Uploads.STATION_ONLY)")
 
     def connector(self, *, key: str = KEY, timeout: float = 5.0) -> Connector:
         factory = platform_named(self.platform).connector
@@ -88,9 +98,29 @@ def _plandocket(tmp_path: Path) -> Iterator[Pair]:
         )
 
 
-@pytest.fixture(params=["invitario", "plandocket"])
+def _webkasa(tmp_path: Path) -> Iterator[Pair]:
+    state = WebkasaState(event_id=EVENT, api_key=KEY)
+    state.generate(20, seed=5)
+
+    def remove(gid: str) -> None:
+        del state.registrations[gid]
+
+    with WebkasaServer(state) as srv:
+        yield Pair(
+            "webkasa", srv.url, state.codes("CONFIRMED"),
+            # Webkasa has no way to record a check-in: the server never holds one from a station.
+            recorded=lambda gid: sum(1 for s in state.seen if s.method != "GET"),
+            lose_next_answer=lambda: None,
+            remove=remove,
+        )
+
+
+PAIRS = {"invitario": _invitario, "plandocket": _plandocket, "webkasa": _webkasa}
+
+
+@pytest.fixture(params=list(PAIRS))
 def pair(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Pair]:
-    yield from {"invitario": _invitario, "plandocket": _plandocket}[request.param](tmp_path)
+    yield from PAIRS[request.param](tmp_path)
 
 
 def run(coro: Any) -> Any:
@@ -140,6 +170,7 @@ def test_a_first_pull_lists_every_guest_by_name_and_ends_with_a_cursor(pair: Pai
 
 
 def test_a_check_in_then_a_check_out_reach_the_server_once_each(pair: Pair) -> None:
+    pair.needs_uploads()
     gid = pair.guest_ids[0]
 
     async def main() -> None:
@@ -161,6 +192,7 @@ def test_a_check_in_then_a_check_out_reach_the_server_once_each(pair: Pair) -> N
 
 
 def test_one_push_answers_every_change_and_holds_back_a_second_change_of_one_guest(pair: Pair) -> None:
+    pair.needs_uploads()
     first, other = pair.guest_ids[2], pair.guest_ids[3]
 
     async def main() -> None:
@@ -188,6 +220,7 @@ def test_one_push_answers_every_change_and_holds_back_a_second_change_of_one_gue
 
 
 def test_a_change_for_a_guest_the_platform_does_not_know_is_refused_with_a_reason(pair: Pair) -> None:
+    pair.needs_uploads()
     async def main() -> None:
         c = pair.connector()
         try:
@@ -202,6 +235,7 @@ def test_a_change_for_a_guest_the_platform_does_not_know_is_refused_with_a_reaso
 
 
 def test_a_resend_after_a_lost_answer_is_recorded_once(pair: Pair) -> None:
+    pair.needs_uploads()
     gid = pair.guest_ids[1]
 
     async def main() -> None:
@@ -242,3 +276,29 @@ def test_a_guest_removed_on_the_server_is_not_admitted_after_the_next_sync(pair:
             store.close()
 
     run(main())
+
+
+def test_a_station_only_platform_keeps_every_check_in_queued_and_sends_nothing(pair: Pair, tmp_path: Path) -> None:
+    if pair.takes_uploads:
+        pytest.skip(f"{pair.platform} takes check-ins (the upload tests above)")
+    gid = pair.guest_ids[0]
+
+    async def main() -> None:
+        store = Store.open(tmp_path / "station.sqlite3")
+        c = pair.connector()
+        try:
+            # Asked directly, the connector takes nothing; through sync, it is never asked.
+            assert c.max_batch == 0
+            assert [r.outcome for r in (await c.push([check_in(gid)])).results] == [PushOutcome.RETRY_LATER]
+            sync = Sync(store, c)
+            assert (await sync.run_once()).ok
+            assert CheckIn(store, "North").scan(gid, Mode.CHECK_IN).verdict.kind is VerdictKind.ADMITTED
+            assert (await sync.run_once()).ok
+            assert store.queued_count() == 1
+            assert CheckIn(store, "North").scan(gid, Mode.CHECK_IN).verdict.kind is VerdictKind.ALREADY_IN
+        finally:
+            await c.aclose()
+            store.close()
+
+    run(main())
+    assert pair.recorded(gid) == 0

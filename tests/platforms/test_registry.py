@@ -11,13 +11,14 @@ from kiosk.app import make_connector
 from kiosk.platforms import PLATFORMS, UnknownPlatform, platform_named, usable_names
 from kiosk.platforms.base import Listing, Uploads
 from kiosk.platforms.invitario.connector import InvitarioConnector
+from kiosk.platforms.webkasa.connector import WebkasaConnector
 from kiosk.storage.config import ConfigError, StationConfig, load_config, save_config
 
 REPO = Path(__file__).resolve().parents[2]
 
 
 def test_invitario_is_usable_and_the_default_of_a_new_config() -> None:
-    assert usable_names() == ["invitario", "plandocket"]
+    assert usable_names() == ["invitario", "plandocket", "webkasa"]
     platform = platform_named("invitario")
     assert platform.capabilities.listing is Listing.INCREMENTAL
     assert platform.capabilities.uploads is Uploads.SERVER
@@ -38,14 +39,16 @@ def test_every_platform_with_an_api_document_is_listed_with_its_written_contract
 def test_an_unknown_name_is_one_line_naming_the_usable_platforms() -> None:
     with pytest.raises(UnknownPlatform) as err:
         platform_named("eventbrite")
-    assert str(err.value) == "kiosk does not know the platform 'eventbrite'; it knows: invitario, plandocket."
+    assert str(err.value) == (
+        "kiosk does not know the platform 'eventbrite'; it knows: invitario, plandocket, webkasa."
+    )
 
 
 def test_a_platform_without_a_connector_yet_says_so_and_where_its_contract_is() -> None:
     with pytest.raises(UnknownPlatform) as err:
-        platform_named("webkasa")
+        platform_named("conferences-io")
     message = str(err.value)
-    assert "no connector for Webkasa yet" in message and "docs/platforms/webkasa.md" in message
+    assert "no connector for Conferences i/o yet" in message and "docs/platforms/conferences-io.md" in message
     assert "\n" not in message
 
 
@@ -54,6 +57,16 @@ def test_the_connector_comes_from_the_configured_platform() -> None:
     assert isinstance(make_connector(config, "key"), InvitarioConnector)
     with pytest.raises(ConfigError, match="does not know the platform 'nope'"):
         make_connector(StationConfig(server_url="http://127.0.0.1:9", event_id="e", station="s", platform="nope"), "k")
+
+
+def test_webkasa_is_usable_lists_everyone_and_keeps_check_ins_on_the_station() -> None:
+    platform = platform_named("webkasa")
+    assert platform.capabilities.listing is Listing.FULL
+    assert platform.capabilities.uploads is Uploads.STATION_ONLY
+    assert not platform.capabilities.check_out and not platform.capabilities.undo
+    config = StationConfig(server_url="http://127.0.0.1:9", event_id="evt_abc123", station="s", platform="webkasa")
+    connector = make_connector(config, "wk_live_x")
+    assert isinstance(connector, WebkasaConnector) and connector.max_batch == 0
 
 
 def test_a_config_written_before_platforms_existed_opens_as_invitario(tmp_path: Path) -> None:

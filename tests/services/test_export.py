@@ -16,6 +16,7 @@ import pytest
 from kiosk.cli import main
 from kiosk.domain import Mode
 from kiosk.domain.models import Admission, Guest
+from kiosk.domain.timeutil import TIME_NOT_KNOWN
 from kiosk.services import export
 from kiosk.services.checkin import CheckIn
 from kiosk.services.export import export_attendance, export_scans, safe_cell, time_zone
@@ -140,3 +141,13 @@ def test_a_100k_export_prints_its_time_and_peak_memory(tmp_path: Path) -> None:
     assert int(rows) == 100000
     with out.open(encoding="utf-8-sig", newline="") as handle:
         assert sum(1 for _ in csv.reader(handle)) == 100001  # the header and every attendee, nothing cut
+
+
+def test_a_check_in_the_platform_gave_no_time_for_is_exported_as_time_not_known(tmp_path: Path) -> None:
+    store = Store.open(tmp_path / "station.sqlite3")
+    store.apply_pull_page([Guest("reg_1", admission=Admission.ADMISSIBLE, name="Attended", check_in=TIME_NOT_KNOWN)],
+                          cursor="listed")
+    path = tmp_path / "attendance.csv"
+    export_attendance(store, path, BERLIN)
+    (row,) = read(path)
+    assert (row["Status"], row["Checked in (Europe/Berlin)"]) == ("inside", "time not known")

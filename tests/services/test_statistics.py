@@ -12,6 +12,7 @@ import pytest
 from kiosk.cli import main
 from kiosk.domain import Mode
 from kiosk.domain.models import Admission, Guest
+from kiosk.domain.timeutil import TIME_NOT_KNOWN
 from kiosk.services.checkin import CheckIn
 from kiosk.services.statistics import as_json, statistics
 from kiosk.storage import Store
@@ -82,3 +83,11 @@ def test_kiosk_stats_prints_the_same_figures_as_json(tmp_path: Path, capsys: pyt
     assert (figures["inside"], figures["total"], figures["no_shows"], figures["elsewhere"]) == (1, 7, 3, 1)
     assert main(["--data-dir", str(data), "stats", "--timezone", "Europe/Berlin"]) == 0
     assert "inside now: 1" in capsys.readouterr().out
+
+
+def test_a_check_in_without_a_time_counts_as_arrived_but_in_no_quarter(tmp_path: Path) -> None:
+    store = door(tmp_path)
+    store.apply_pull_page([Guest("attended", admission=Admission.ADMISSIBLE, check_in=TIME_NOT_KNOWN)], cursor="x")
+    stats = statistics(store, BERLIN)
+    assert stats.inside == 5 and sum(people for _, people in stats.arrivals) == 4
+    assert stats.arrivals[0][0].year == 2026

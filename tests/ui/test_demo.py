@@ -14,6 +14,7 @@ from kiosk.app import open_station
 from kiosk.demo import SERVER_DB, STATION, prepare
 from kiosk.domain import Mode, VerdictKind
 from kiosk.platforms.plandocket.emulator import PlanDocketServer
+from kiosk.platforms.webkasa.emulator import WebkasaServer
 from kiosk.storage import Store
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -67,6 +68,31 @@ def test_the_plandocket_demo_admits_its_sample_codes_and_uploads_them(tmp_path: 
         server = demo.server
         assert isinstance(server, PlanDocketServer)
         assert len([c for c in server.state.check_ins.values() if c.station == STATION]) == 3
+    finally:
+        demo.close()
+
+
+def test_the_webkasa_demo_admits_its_sample_registration_ids_and_keeps_them_on_the_station(tmp_path: Path) -> None:
+    demo, error = asyncio.run(prepare(tmp_path, 80, platform="webkasa"))
+    try:
+        assert error is None and len(demo.codes) == 3
+        assert all(code.startswith("reg_") for code in demo.codes)  # registration ids
+
+        async def at_the_door() -> None:
+            station = open_station(tmp_path)
+            try:
+                assert station.config.platform == "webkasa" and station.store.counts()["guests"] == 80
+                for code in demo.codes:
+                    assert station.checkin.scan(code, Mode.CHECK_IN).kind is VerdictKind.ADMITTED, code
+                assert (await station.make_sync().run_once()).ok
+                assert station.store.queued_count() == 3  # Webkasa takes no check-ins
+            finally:
+                await station.aclose()
+
+        asyncio.run(at_the_door())
+        server = demo.server
+        assert isinstance(server, WebkasaServer)
+        assert {s.method for s in server.state.seen} == {"GET"}
     finally:
         demo.close()
 

@@ -412,3 +412,21 @@ def test_first_run_setup_dialog_saves_a_station_the_window_can_open(
         assert station.config.station == "West" and station.config.server_url == server.url
     finally:
         loop.run_until_complete(station.aclose())
+
+
+def test_a_webkasa_window_says_its_check_ins_are_kept_on_this_station(qtbot: QtBot, tmp_path: Path) -> None:
+    save_config(tmp_path, StationConfig(server_url="http://127.0.0.1:9", event_id="evt_1", station="North",
+                                        platform="webkasa"), "key")
+    st = open_station(tmp_path)
+    st.store.apply_pull_page(GUESTS, cursor="listed")
+    window = MainWindow(StationController(st), pin_guard=PinGuard(st.data_dir))
+    qtbot.addWidget(window)
+    window.resize(1280, 800)
+    window.show()
+    try:
+        window.controller.handle_scan("DAN23456")
+        qtbot.waitUntil(lambda: window.status_bar.said(window.status_bar.queued) ==
+                        "Check-ins kept on this station: 1")
+    finally:
+        window.close_now()
+        st.store.close()

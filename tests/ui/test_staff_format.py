@@ -48,3 +48,12 @@ def test_the_detail_shows_the_mappers_display_fields_in_order_under_the_events_l
     assert [(label, text) for label, text in rows if label in ("Phone", "Notes", "Ticket type")] == [
         ("Phone", "+49 30 1234"), ("Notes", "Gate B"), ("Ticket type", "VIP")]
     assert "Custom field 1" not in dict(rows)
+
+
+def test_a_check_in_the_platform_gave_no_time_for_reads_time_not_known() -> None:
+    from kiosk.domain.timeutil import TIME_NOT_KNOWN as UNKNOWN_CHECK_IN
+
+    guest = Guest(id="reg_1", admission=Admission.ADMISSIBLE, check_in=UNKNOWN_CHECK_IN, companion_count=2)
+    rows = dict(detail_rows(guest, NOW))
+    assert rows["Checked in"] == "time not known" and rows["State"] == "Inside"
+    assert rows["Companions"] == "+2 on the registration"

@@ -148,3 +148,21 @@ def test_a_narrow_bar_keeps_the_urgent_items_and_never_asks_for_more_room(qtbot:
     assert bar.problem.geometry().right() < bar.width()
     assert bar.problem.toolTip().endswith("disk I/O error.")
     assert bar.minimumSizeHint() == empty_hint
+
+
+def test_a_station_only_platform_says_check_ins_are_kept_on_this_station(qtbot: QtBot) -> None:
+    widget = StatusBar(station_only=True)
+    qtbot.addWidget(widget)
+    widget.resize(1280, 44)
+    widget.show()
+    widget.update_status(snapshot(queued=12))
+    assert widget.said(widget.queued) == "Check-ins kept on this station: 12"
+    assert widget.queued in widget.shown_items() and "Queued" not in widget.queued.text()
+    assert "stay on this station" in widget.queued.toolTip()
+    widget.update_status(snapshot(queued=0))
+    assert widget.said(widget.queued) == "Check-ins kept on this station: 0"
+
+
+def test_a_platform_that_takes_uploads_still_shows_its_queue(bar: StatusBar) -> None:
+    bar.update_status(snapshot(queued=12))
+    assert bar.said(bar.queued) == "Queued 12"
