@@ -41,8 +41,12 @@ def render(svg: Path, share: Path) -> list[Path]:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 3:
-        raise SystemExit("usage: render-icons.py SVG SHARE_DIR")
+    if len(sys.argv) not in (3, 4):
+        raise SystemExit("usage: render-icons.py SVG SHARE_DIR [FLAT_DIR]")
     app = QGuiApplication(sys.argv[:1])
     for path in render(Path(sys.argv[1]), Path(sys.argv[2])):
         print(path)
+        if len(sys.argv) == 4 and path.suffix == ".png":  # kiosk-256.png etc., for the Windows and macOS specs
+            flat = Path(sys.argv[3]) / f"kiosk-{path.parent.parent.name.split('x')[0]}.png"
+            flat.parent.mkdir(parents=True, exist_ok=True)
+            flat.write_bytes(path.read_bytes())
