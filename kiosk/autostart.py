@@ -15,6 +15,11 @@ FULLSCREEN_OPTION = "--fullscreen"
 _RESERVED = set(" \t\n\"'\\><~|&;$*?#()`")
 
 
+def supported(platform: str | None = None) -> bool:
+    """XDG autostart is what Linux (and BSD) desktops read; Windows and macOS have their own ways."""
+    return not (platform or sys.platform).startswith(("win", "darwin"))
+
+
 def autostart_dir(env: Mapping[str, str] | None = None) -> Path:
     """$XDG_CONFIG_HOME/autostart, else ~/.config/autostart (a relative XDG_CONFIG_HOME is ignored, as the
     XDG Base Directory spec asks)."""

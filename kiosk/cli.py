@@ -205,6 +205,10 @@ def _demo(args: argparse.Namespace) -> int:
 def _autostart(args: argparse.Namespace) -> int:
     from kiosk import autostart
 
+    if not autostart.supported():
+        _error("autostart writes an XDG autostart entry, for Linux desktops; see packaging/README.md for this "
+               "system's way")
+        return EXIT_USAGE
     if args.state == "off":
         removed = autostart.disable()
         _say(f"Autostart off: removed {removed}." if removed else "Autostart was off: nothing to remove.")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.autostart import autostart_dir, exec_quote, kiosk_command
+from kiosk.autostart import autostart_dir, exec_quote, kiosk_command, supported
 from kiosk.cli import build_parser
 
 
@@ -125,3 +125,8 @@ def test_the_command_is_how_kiosk_was_started(tmp_path: Path) -> None:
     assert exec_quote("plain") == "plain"
     assert exec_args(" ".join(exec_quote(a) for a in ['a"b', "c\\d", "e f", "$g", "50%"])) == \
         ['a"b', "c\\d", "e f", "$g", "50%"]
+
+
+def test_only_where_desktops_read_xdg_autostart() -> None:
+    assert supported("linux") and supported("freebsd14")
+    assert not supported("win32") and not supported("darwin")
