@@ -40,8 +40,11 @@ def test_the_deb_builds_from_a_clean_checkout_and_works_installed_on_bare_debian
     env = {**os.environ, "KIOSK_DEB_OUT": str(tmp_path / "dist"), "KIOSK_DEB_BUILD": str(tmp_path / "build")}
 
     began = time.monotonic()
-    build = subprocess.run(["bash", "packaging/build-deb"], cwd=checkout, env=env, capture_output=True,
-                           text=True, timeout=1800, check=False)
+    try:
+        build = subprocess.run(["bash", "packaging/build-deb"], cwd=checkout, env=env, capture_output=True,
+                               text=True, timeout=1800, check=False)
+    finally:  # the build venv and the freeze are most of a GB: not left for pytest's kept temp dirs
+        shutil.rmtree(tmp_path / "build", ignore_errors=True)
     built_s = time.monotonic() - began
     assert build.returncode == 0, build.stdout[-3000:] + build.stderr[-3000:]
     deb = tmp_path / "dist" / f"kiosk_{version}_amd64.deb"
@@ -73,6 +76,7 @@ def test_the_deb_builds_from_a_clean_checkout_and_works_installed_on_bare_debian
     assert "install-check: scan again: Already checked in" in out
     assert "install-check: sync: Synced:" in out
     assert "install-check: bench: 9 figures measured" in out  # `kiosk bench` spawns the frozen binary itself
+    assert "install-check: autostart: Exec=/usr/bin/kiosk --fullscreen" in out
     assert "install-check: removed; files left under /opt/kiosk: 0; /usr/bin/kiosk gone" in out
     summary_line(f"deb: size={deb.stat().st_size / 1e6:.1f} MB build={built_s:.0f} s install-check={checked_s:.0f} s "
                  "(fresh Debian 12 minbase root: --version, demo, scan, sync --once, bench, apt-get remove)")
