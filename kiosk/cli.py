@@ -142,7 +142,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "wipe":
             return _wipe(data_dir, args)
         if args.command == "autostart":
-            return _autostart(args)
+            return _autostart(data_dir, args)
         if args.command == "bench":
             from kiosk.bench.command import run_bench_command
 
@@ -202,7 +202,7 @@ def _demo(args: argparse.Namespace) -> int:
                     fullscreen=args.fullscreen or args.demo_fullscreen, platform=args.platform)
 
 
-def _autostart(args: argparse.Namespace) -> int:
+def _autostart(data_dir: Path, args: argparse.Namespace) -> int:
     from kiosk import autostart
 
     if not autostart.supported():
@@ -214,11 +214,12 @@ def _autostart(args: argparse.Namespace) -> int:
         _say(f"Autostart off: removed {removed}." if removed else "Autostart was off: nothing to remove.")
         return EXIT_OK
     command = autostart.kiosk_command()
-    if args.data_dir is not None:  # the station this command was pointed at, not the default one
-        command += ["--data-dir", str(args.data_dir.resolve())]
+    # The station this command was pointed at (--data-dir or $KIOSK_DATA_DIR, which a login session lacks).
+    if args.data_dir is not None or os.environ.get("KIOSK_DATA_DIR"):
+        command += ["--data-dir", str(data_dir.resolve())]
     entry = autostart.enable(command)
     _say(f"Autostart on: {entry} opens the station full screen at login.")
-    if not PinGuard(args.data_dir or default_data_dir()).is_set():
+    if not PinGuard(data_dir).is_set():
         _say("No staff PIN is set yet: anyone can leave full screen. Set one in the staff tools (F2).")
     return EXIT_OK
 

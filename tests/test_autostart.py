@@ -61,8 +61,8 @@ def exec_args(value: str) -> list[str]:
 def env(tmp_path: Path) -> dict[str, str]:
     home = tmp_path / "home"
     home.mkdir()
-    return {**{k: v for k, v in os.environ.items() if k != "XDG_CONFIG_HOME"}, "HOME": str(home),
-            "KIOSK_NO_KEYRING": "1"}
+    kept = {k: v for k, v in os.environ.items() if k not in ("XDG_CONFIG_HOME", "KIOSK_DATA_DIR")}
+    return {**kept, "HOME": str(home), "KIOSK_NO_KEYRING": "1"}
 
 
 def test_on_writes_an_entry_that_opens_this_station_full_screen(tmp_path: Path, env: dict[str, str]) -> None:
@@ -102,6 +102,14 @@ def test_off_removes_it_and_a_second_off_is_harmless(tmp_path: Path, env: dict[s
     assert not entry.exists()
     again = run_kiosk("autostart", "off", env=env)
     assert again.returncode == 0 and "nothing to remove" in again.stdout
+
+
+def test_kiosk_data_dir_from_the_environment_goes_into_the_entry(tmp_path: Path, env: dict[str, str]) -> None:
+    env["KIOSK_DATA_DIR"] = str(tmp_path / "from-env")
+    assert run_kiosk("autostart", "on", env=env).returncode == 0
+    entry = Path(env["HOME"]) / ".config" / "autostart" / "kiosk.desktop"
+    exec_value = next(line for line in entry.read_text().splitlines() if line.startswith("Exec="))[5:]
+    assert build_parser().parse_args(exec_args(exec_value)[3:]).data_dir == tmp_path / "from-env"
 
 
 def test_a_pin_set_means_no_warning(tmp_path: Path, env: dict[str, str]) -> None:
