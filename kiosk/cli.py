@@ -20,6 +20,7 @@ from kiosk.domain.safe_text import json_terminal_safe, terminal_safe
 from kiosk.domain.timeutil import format_time
 from kiosk.platforms import DEFAULT_PLATFORM, PLATFORMS, usable_names
 from kiosk.platforms.base import AuthRefused, Misconfigured, ProtocolError, RemoteError
+from kiosk.services.pin import PinGuard
 from kiosk.services.sync import SyncReport, clock_warning
 from kiosk.storage import StoreError, SyncState
 from kiosk.storage.config import (
@@ -110,6 +111,12 @@ def build_parser() -> argparse.ArgumentParser:
                    help="which platform the demo server stands in for (default: invitario)")
     p.add_argument("--quit-after", type=float, default=None, help=argparse.SUPPRESS)
 
+    p = sub.add_parser("autostart", help="open this station full screen at the user's login (on), or no more (off)",
+                       epilog="Writes or removes ~/.config/autostart/kiosk.desktop ($XDG_CONFIG_HOME/autostart), which "
+                       "runs `kiosk --fullscreen` (with this --data-dir, if one was given). Leaving full screen "
+                       "needs the staff PIN once one is set.")
+    p.add_argument("state", choices=["on", "off"])
+
     p = sub.add_parser("wipe", help="remove the event's guest data, queue, settings and secrets from this station")
     p.add_argument("--yes", action="store_true", help="do not ask for confirmation (for scripts)")
 
@@ -144,6 +151,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _configure(data_dir, args)
         if args.command == "wipe":
             return _wipe(data_dir, args)
+        if args.command == "autostart":
+            return _autostart(data_dir, args)
         if args.command == "bench":
             from kiosk.bench.command import run_bench_command
 
@@ -207,6 +216,28 @@ def _demo(args: argparse.Namespace) -> int:
     return run_demo(args.demo_data_dir or args.data_dir, guests=args.guests,
                     offscreen_seconds=args.offscreen_seconds, quit_after=args.quit_after,
                     fullscreen=args.fullscreen or args.demo_fullscreen, platform=args.platform)
+
+
+def _autostart(data_dir: Path, args: argparse.Namespace) -> int:
+    from kiosk import autostart
+
+    if not autostart.supported():
+        _error("autostart writes an XDG autostart entry, for Linux desktops; see packaging/README.md for this "
+               "system's way")
+        return EXIT_USAGE
+    if args.state == "off":
+        removed = autostart.disable()
+        _say(f"Autostart off: removed {removed}." if removed else "Autostart was off: nothing to remove.")
+        return EXIT_OK
+    command = autostart.kiosk_command()
+    # The station this command was pointed at (--data-dir or $KIOSK_DATA_DIR, which a login session lacks).
+    if args.data_dir is not None or os.environ.get("KIOSK_DATA_DIR"):
+        command += ["--data-dir", str(data_dir.resolve())]
+    entry = autostart.enable(command)
+    _say(f"Autostart on: {entry} opens the station full screen at login.")
+    if not PinGuard(data_dir).is_set():
+        _say("No staff PIN is set yet: anyone can leave full screen. Set one in the staff tools (F2).")
+    return EXIT_OK
 
 
 def _wipe(data_dir: Path, args: argparse.Namespace) -> int:
