@@ -18,6 +18,7 @@ import orjson
 
 from kiosk.bench.setup import API_KEY, EVENT_ID, STATION, BenchError
 from kiosk.domain.timeutil import format_time
+from kiosk.platforms.invitario.display import display_fields
 from kiosk.storage import Store
 from kiosk.storage.config import mirror_path
 from kiosk.storage.rows import GUEST_COLUMNS
@@ -94,8 +95,15 @@ def _row(guest: dict[str, Any], badge_field: str) -> tuple[Any, ...]:
         orjson.dumps(fields).decode(), orjson.dumps([c["id"] for c in guest.get("companions") or []]).decode(),
         " ".join(filter(None, (last, first))) or None, " ".join(filter(None, (first, last))) or None,
         _text(fields.get("company")), _text(fields.get("email")),
+        0, _display(fields),
         code.strip().lower() if code else None, badge.strip().lower() if badge else None,
     )
+
+
+def _display(fields: dict[str, Any]) -> str | None:
+    # The display fields the mirror stores are part of the work: the same function makes them here.
+    shown = display_fields(fields)
+    return orjson.dumps([[f.key, f.label, f.text] for f in shown]).decode() if shown else None
 
 
 async def _fetch_all(url: str) -> tuple[bytes, float]:
