@@ -1,11 +1,16 @@
-"""What every connector's HTTP starts from: a checked base URL, a station's httpx client, TLS checks."""
+"""What every connector's HTTP starts from: a checked base URL, a station's httpx client, TLS checks,
+the server's clock from its Date header, and a failed request as one line of kiosk's error tree."""
 
 from __future__ import annotations
 
 import ssl
 from collections.abc import Mapping
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 
 import httpx
+
+from kiosk.platforms.base import ClockSample, Misconfigured, RemoteError, RetryLater
 
 
 def checked_base_url(base_url: str) -> str:
@@ -60,3 +65,28 @@ def tls_context(verify: bool | str) -> bool | ssl.SSLContext:
         return ssl.create_default_context(cafile=verify)
     except (OSError, ssl.SSLError) as exc:
         raise ValueError(f"Cannot use the CA certificate file {verify!r}: {exc}") from None
+
+
+def clock_from_date(sent: datetime, response: httpx.Response) -> ClockSample | None:
+    """The server's clock as its HTTP Date header gives it (to the second), or None without a usable one."""
+    date = response.headers.get("Date")
+    if not date:
+        return None
+    try:
+        server_time = parsedate_to_datetime(date)
+    except (TypeError, ValueError):
+        return None
+    if server_time.tzinfo is None:
+        return None
+    return ClockSample(sent=sent, received=datetime.now(UTC), server_time=server_time)
+
+
+def transport_failure(exc: httpx.HTTPError, platform: str, what: str, timeout: float) -> RemoteError:
+    """A request that got no answer, as staff should read it: an untrusted certificate will not heal by
+    itself (Misconfigured); a timeout or a broken connection will (RetryLater)."""
+    if certificate_problem(exc):
+        return Misconfigured(f"{platform}'s TLS certificate is not trusted; install its CA certificate "
+                             "or correct the server address.")
+    if isinstance(exc, httpx.TimeoutException):
+        return RetryLater(f"{platform} did not answer the {what} within {timeout:g} s.")
+    return RetryLater(f"Could not reach {platform} for the {what} ({type(exc).__name__}).")

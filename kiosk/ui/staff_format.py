@@ -57,19 +57,6 @@ def local_time(value: datetime | None, now: datetime | None = None) -> str:
     return f"{here.day} {here.strftime('%b %H:%M')}"
 
 
-def field_text(value: object) -> str:
-    """A guest field as one line: lists joined, booleans as yes/no, nothing as ""."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, list | tuple):
-        return ", ".join(field_text(v) for v in value if v is not None and v != "")
-    if isinstance(value, Mapping):
-        return ", ".join(f"{k}: {field_text(v)}" for k, v in value.items())
-    return str(value).strip()
-
-
 def detail_rows(
     guest: Guest, now: datetime | None = None, labels: Mapping[str, str] | None = None
 ) -> list[tuple[str, str]]:

@@ -11,16 +11,13 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from kiosk.app import open_station
 from kiosk.domain import VerdictKind
 from kiosk.domain.models import Admission, Guest
-from kiosk.services.pin import PinGuard
 from kiosk.services.station import Station
-from kiosk.storage.config import StationConfig, save_config
 from kiosk.ui import verdict_view
-from kiosk.ui.controller import StationController
 from kiosk.ui.main_window import MainWindow
 from kiosk.ui.scan_filter import install as install_scan_filter
+from tests.ui.door_station import door_station, door_window
 
 PARTY = Guest("reg-1", access_code="REG-1", admission=Admission.ADMISSIBLE, name="Ada Party", companion_count=2)
 CROWD = Guest("reg-9", access_code="REG-9", admission=Admission.ADMISSIBLE, name="Big Group", companion_count=12)
@@ -28,21 +25,15 @@ CROWD = Guest("reg-9", access_code="REG-9", admission=Admission.ADMISSIBLE, name
 
 @pytest.fixture()
 def station(tmp_path: Path) -> Iterator[Station]:
-    save_config(tmp_path, StationConfig(server_url="http://127.0.0.1:9", event_id="ev", station="North"), "key")
-    st = open_station(tmp_path)  # port 9 on loopback: nothing listens; these tests never sync
-    st.store.apply_pull_page([PARTY, CROWD], cursor="listed")
-    yield st
-    st.store.close()
+    with door_station(tmp_path, [PARTY, CROWD], event_id="ev") as made:
+        yield made
 
 
 @pytest.fixture()
 def window(qtbot: QtBot, station: Station) -> Iterator[MainWindow]:
-    made = MainWindow(StationController(station), pin_guard=PinGuard(station.data_dir))
-    qtbot.addWidget(made)
-    made.resize(800, 480)  # the 7-inch kiosk: the question and its buttons must fit here
-    made.show()
-    yield made
-    made.close_now()
+    # The 7-inch kiosk: the question and its buttons must fit here.
+    with door_window(qtbot, station, (800, 480)) as made:
+        yield made
 
 
 def test_a_digit_answers_how_many_came_and_the_figures_count_them(

@@ -13,15 +13,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
-from kiosk.app import open_station
 from kiosk.domain import VerdictKind
 from kiosk.domain.models import Admission, Guest
-from kiosk.services.pin import PinGuard
 from kiosk.services.station import Station
-from kiosk.storage.config import StationConfig, save_config
-from kiosk.ui.controller import StationController
 from kiosk.ui.export_tool import suggested_path
 from kiosk.ui.main_window import MainWindow
+from tests.ui.door_station import door_station, door_window
 
 GUESTS = [Guest(f"g-{n}", access_code=f"CODE-{n}", admission=Admission.ADMISSIBLE, name=f"Gäst {n}",
                 sort_name=f"Gäst {n:03d}") for n in range(50)]
@@ -29,22 +26,14 @@ GUESTS = [Guest(f"g-{n}", access_code=f"CODE-{n}", admission=Admission.ADMISSIBL
 
 @pytest.fixture()
 def station(tmp_path: Path) -> Iterator[Station]:
-    data = tmp_path / "station"
-    save_config(data, StationConfig(server_url="http://127.0.0.1:9", event_id="ev/2026 Gala", station="North"), "k")
-    st = open_station(data)  # port 9 on loopback: nothing listens; these tests never sync
-    st.store.apply_pull_page(GUESTS, cursor="listed")
-    yield st
-    st.store.close()
+    with door_station(tmp_path / "station", GUESTS, event_id="ev/2026 Gala") as made:
+        yield made
 
 
 @pytest.fixture()
 def window(qtbot: QtBot, station: Station) -> Iterator[MainWindow]:
-    made = MainWindow(StationController(station), pin_guard=PinGuard(station.data_dir))
-    qtbot.addWidget(made)
-    made.resize(1280, 800)
-    made.show()
-    yield made
-    made.close_now()
+    with door_window(qtbot, station, (1280, 800)) as made:
+        yield made
 
 
 def tool_button(window: MainWindow) -> QPushButton:

@@ -12,13 +12,10 @@ import pytest
 import qasync
 from pytestqt.qtbot import QtBot
 
-from kiosk.app import open_station
 from kiosk.domain.models import Admission, Guest
-from kiosk.services.pin import PinGuard
 from kiosk.services.station import Station
-from kiosk.storage.config import StationConfig, save_config
-from kiosk.ui.controller import StationController
 from kiosk.ui.main_window import MainWindow
+from tests.ui.door_station import door_station, door_window
 
 DOORS_OPEN = datetime(2026, 12, 3, 7, 30, tzinfo=UTC)
 
@@ -38,21 +35,14 @@ def event_day(count: int = 2000) -> list[Guest]:
 
 @pytest.fixture()
 def station(tmp_path: Path) -> Iterator[Station]:
-    save_config(tmp_path, StationConfig(server_url="http://127.0.0.1:9", event_id="ev", station="North"), "key")
-    st = open_station(tmp_path)  # port 9 on loopback: nothing listens; these tests never sync
-    st.store.apply_pull_page(event_day(), cursor="listed")
-    yield st
-    st.store.close()
+    with door_station(tmp_path, event_day(), event_id="ev") as made:
+        yield made
 
 
 @pytest.fixture()
 def window(qtbot: QtBot, station: Station) -> Iterator[MainWindow]:
-    made = MainWindow(StationController(station), pin_guard=PinGuard(station.data_dir))
-    qtbot.addWidget(made)
-    made.resize(1280, 800)
-    made.show()
-    yield made
-    made.close_now()
+    with door_window(qtbot, station, (1280, 800)) as made:
+        yield made
 
 
 def test_the_tab_reads_the_figures_off_the_qt_thread_and_draws_the_day(

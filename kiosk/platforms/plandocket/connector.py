@@ -6,7 +6,6 @@ import json
 import logging
 from collections.abc import AsyncIterator, Mapping, Sequence
 from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from typing import Any
 
 import httpx
@@ -28,7 +27,12 @@ from kiosk.platforms.base import (
     first_per_attendee,
 )
 from kiosk.platforms.plandocket import mapper
-from kiosk.platforms.web import certificate_problem, checked_base_url, station_client
+from kiosk.platforms.web import (
+    checked_base_url,
+    clock_from_date,
+    station_client,
+    transport_failure,
+)
 
 log = logging.getLogger(__name__)
 
@@ -257,24 +261,12 @@ class PlanDocketConnector:
         return terminal_safe(line.replace(self._api_key, "***"))[:300]
 
     def _transport_failure(self, exc: httpx.HTTPError, what: str) -> RemoteError:
-        if certificate_problem(exc):
-            return Misconfigured("PlanDocket's TLS certificate is not trusted; install its CA certificate "
-                                 "or correct the server address.")
-        if isinstance(exc, httpx.TimeoutException):
-            return RetryLater(f"PlanDocket did not answer the {what} within {self._timeout:g} s.")
-        return RetryLater(f"Could not reach PlanDocket for the {what} ({type(exc).__name__}).")
+        return transport_failure(exc, "PlanDocket", what, self._timeout)
 
     def _note_clock(self, sent: datetime, response: httpx.Response) -> None:
-        date = response.headers.get("Date")
-        if not date:
-            return
-        try:
-            server_time = parsedate_to_datetime(date)
-        except (TypeError, ValueError):
-            return
-        if server_time.tzinfo is None:
-            return
-        self._clock = ClockSample(sent=sent, received=datetime.now(UTC), server_time=server_time)
+        sample = clock_from_date(sent, response)
+        if sample is not None:
+            self._clock = sample
 
 
 class _Refused(Exception):

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import secrets
-import signal
-import sys
 import threading
 import time
 from collections import deque
@@ -22,14 +20,14 @@ from email.utils import format_datetime
 from typing import Any
 
 import orjson
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from kiosk.platforms.emulator_thread import EmulatorThread
+from kiosk.platforms.emulator_thread import serve_until_stopped as emulated
 from kiosk.platforms.invitario.emulator.generate import generate_guests
-from kiosk.platforms.invitario.emulator.run import bind_socket
 
 FAULT_KINDS = ("500", "429", "truncate", "hang", "hang_after", "lose_write")
 BASE_TIME = datetime(2026, 5, 1, 8, 0, tzinfo=UTC)
@@ -380,64 +378,19 @@ def create_app(state: PlanDocketState) -> Starlette:
     return app
 
 
-class PlanDocketServer:
+class PlanDocketServer(EmulatorThread):
     """The emulator on 127.0.0.1 (a free port by default) in a daemon thread; a context manager."""
 
+    title = "PlanDocket"
+
     def __init__(self, state: PlanDocketState, *, host: str = "127.0.0.1", port: int = 0) -> None:
-        self.state, self.host, self.port = state, host, port
-        self._server: uvicorn.Server | None = None
-        self._thread: threading.Thread | None = None
-
-    @property
-    def url(self) -> str:
-        return f"http://{self.host}:{self.port}"
-
-    @property
-    def running(self) -> bool:
-        return self._thread is not None and self._thread.is_alive()
+        super().__init__(lambda: create_app(state), host=host, port=port)
+        self.state = state
 
     def sample_codes(self, n: int) -> list[str]:
         """Codes a demo can scan: customer numbers (the badge field) of confirmed participants."""
         with self.state.lock:
             return [p.customer_number for p in self.state.participants.values() if p.is_confirmed][:n]
-
-    def close(self) -> None:
-        self.stop()
-
-    def start(self, timeout: float = 15.0) -> PlanDocketServer:
-        if self.running:
-            return self
-        sock = bind_socket(self.host, self.port)
-        self.port = sock.getsockname()[1]
-        config = uvicorn.Config(create_app(self.state), log_config=None, log_level="warning",
-                                access_log=False, lifespan="off", timeout_graceful_shutdown=1,
-                                # The app sends its own Date (with the clock fault applied).
-                                date_header=False)
-        server = self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True,
-                                        name=f"plandocket-{self.port}")
-        self._thread.start()
-        deadline = time.monotonic() + timeout
-        while not server.started:
-            if not self._thread.is_alive() or time.monotonic() > deadline:
-                raise RuntimeError(f"the PlanDocket emulator did not start on {self.url}")
-            time.sleep(0.01)
-        return self
-
-    def stop(self) -> None:
-        if self._server is not None and self._thread is not None:
-            self._server.should_exit = True
-            self._thread.join(10)
-            if self._thread.is_alive():
-                self._server.force_exit = True
-                self._thread.join(10)
-        self._server = self._thread = None
-
-    def __enter__(self) -> PlanDocketServer:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
 
 def serve_until_stopped(*, host: str, port: int, event_key: str, api_key: str, guests: int, seed: int,
@@ -447,20 +400,5 @@ def serve_until_stopped(*, host: str, port: int, event_key: str, api_key: str, g
     state.generate(guests, seed)
     state.faults.clock_offset = clock_offset
     server = PlanDocketServer(state, host=host, port=port)
-    try:
-        server.start()
-    except (OSError, RuntimeError) as err:
-        print(f"kiosk serve: cannot listen on {host}:{port}: {err}", file=sys.stderr)
-        return 2
-    stop = threading.Event()
-    previous = {sig: signal.signal(sig, lambda *_: stop.set()) for sig in (signal.SIGINT, signal.SIGTERM)}
-    try:
-        print(f"PlanDocket emulator on {server.url}  event key: {event_key}  api key: {api_key}  "
-              f"({guests} participants, kept in memory)", flush=True)
-        while not stop.wait(0.5):  # a timed wait notices Ctrl-C promptly
-            pass
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
-        server.stop()
-    return 0
+    return emulated(server, lambda url: f"PlanDocket emulator on {url}  event key: {event_key}  "
+                                        f"api key: {api_key}  ({guests} participants, kept in memory)")

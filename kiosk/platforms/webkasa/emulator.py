@@ -15,8 +15,6 @@ from __future__ import annotations
 
 import asyncio
 import math
-import signal
-import sys
 import threading
 import time
 from collections import deque
@@ -26,14 +24,14 @@ from email.utils import format_datetime
 from typing import Any
 
 import orjson
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from kiosk.platforms.emulator_thread import EmulatorThread
+from kiosk.platforms.emulator_thread import serve_until_stopped as emulated
 from kiosk.platforms.invitario.emulator.generate import generate_guests
-from kiosk.platforms.invitario.emulator.run import bind_socket
 
 FAULT_KINDS = ("500", "429", "truncate", "hang", "pass")
 STATUSES = ("PENDING", "CONFIRMED", "CANCELLED", "ATTENDED")
@@ -314,62 +312,18 @@ def create_app(state: WebkasaState) -> Starlette:
     return app
 
 
-class WebkasaServer:
+class WebkasaServer(EmulatorThread):
     """The emulator on 127.0.0.1 (a free port by default) in a daemon thread; a context manager."""
 
+    title = "Webkasa"
+
     def __init__(self, state: WebkasaState, *, host: str = "127.0.0.1", port: int = 0) -> None:
-        self.state, self.host, self.port = state, host, port
-        self._server: uvicorn.Server | None = None
-        self._thread: threading.Thread | None = None
-
-    @property
-    def url(self) -> str:
-        return f"http://{self.host}:{self.port}"
-
-    @property
-    def running(self) -> bool:
-        return self._thread is not None and self._thread.is_alive()
+        super().__init__(lambda: create_app(state), host=host, port=port)
+        self.state = state
 
     def sample_codes(self, n: int) -> list[str]:
         """Codes a demo can scan: ids of confirmed registrations."""
         return self.state.codes("CONFIRMED")[:n]
-
-    def close(self) -> None:
-        self.stop()
-
-    def start(self, timeout: float = 15.0) -> WebkasaServer:
-        if self.running:
-            return self
-        sock = bind_socket(self.host, self.port)
-        self.port = sock.getsockname()[1]
-        config = uvicorn.Config(create_app(self.state), log_config=None, log_level="warning",
-                                access_log=False, lifespan="off", timeout_graceful_shutdown=1,
-                                date_header=False)  # the app sends its own Date (with the clock fault)
-        server = self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True,
-                                        name=f"webkasa-{self.port}")
-        self._thread.start()
-        deadline = time.monotonic() + timeout
-        while not server.started:
-            if not self._thread.is_alive() or time.monotonic() > deadline:
-                raise RuntimeError(f"the Webkasa emulator did not start on {self.url}")
-            time.sleep(0.01)
-        return self
-
-    def stop(self) -> None:
-        if self._server is not None and self._thread is not None:
-            self._server.should_exit = True
-            self._thread.join(10)
-            if self._thread.is_alive():
-                self._server.force_exit = True
-                self._thread.join(10)
-        self._server = self._thread = None
-
-    def __enter__(self) -> WebkasaServer:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
 
 def serve_until_stopped(*, host: str, port: int, event_id: str, api_key: str, guests: int, seed: int,
@@ -379,20 +333,5 @@ def serve_until_stopped(*, host: str, port: int, event_id: str, api_key: str, gu
     state.generate(guests, seed)
     state.faults.clock_offset = clock_offset
     server = WebkasaServer(state, host=host, port=port)
-    try:
-        server.start()
-    except (OSError, RuntimeError) as err:
-        print(f"kiosk serve: cannot listen on {host}:{port}: {err}", file=sys.stderr)
-        return 2
-    stop = threading.Event()
-    previous = {sig: signal.signal(sig, lambda *_: stop.set()) for sig in (signal.SIGINT, signal.SIGTERM)}
-    try:
-        print(f"Webkasa emulator on {server.url}  event id: {event_id}  api key: {api_key}  "
-              f"({guests} registrations, kept in memory)", flush=True)
-        while not stop.wait(0.5):  # a timed wait notices Ctrl-C promptly
-            pass
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
-        server.stop()
-    return 0
+    return emulated(server, lambda url: f"Webkasa emulator on {url}  event id: {event_id}  "
+                                        f"api key: {api_key}  ({guests} registrations, kept in memory)")
