@@ -438,8 +438,9 @@ def _stats(station: Station, args: argparse.Namespace) -> int:
     _say(f"inside now: {stats.inside}   checked in: {stats.checked_in} / {stats.total}   "
          f"no-shows: {stats.no_shows}")
     _say(f"refused scans: {stats.refused}   unknown codes: {stats.unknown}")
-    for name, count in [*stats.by_station.items(), ("elsewhere", stats.elsewhere)]:
+    for name, count in stats.by_station.items():
         _say(f"  checked in at {name}: {count}")
+    _say(f"  checked in elsewhere (no station named): {stats.elsewhere}")
     for when, people in stats.arrivals:
         _say(f"  {when:%H:%M}  {people:>5}  {'#' * min(people, 60)}")
     return EXIT_OK

@@ -104,7 +104,8 @@ def decide(guest: Guest | None, pending: Sequence[Change], mode: Mode, now: date
     wants_in = mode is Mode.CHECK_IN or (mode is Mode.TOGGLE and not inside)
     if wants_in:
         if inside:
-            station = _station_of_check_in(current, pending)
+            # This station's own change says where it was made; else the platform, if it names a station.
+            station = _station_of_check_in(current, pending) or current.check_in_station
             return Verdict(VerdictKind.ALREADY_IN, current, since=current.check_in, station=station)
         return Verdict(VerdictKind.ADMITTED, current, new_check_in=now, new_check_out=None)
     if not inside:

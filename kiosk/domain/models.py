@@ -66,6 +66,8 @@ class Guest:
     email: str = ""
     companion_count: int = 0
     display: tuple[DisplayField, ...] = ()
+    # Where the platform says the current check-in was recorded (another door, its own desk), if it says.
+    check_in_station: str | None = None
 
     @property
     def is_inside(self) -> bool:

@@ -85,7 +85,7 @@ def attendance_row(item: Attendance, zone: tzinfo, badge_field: str) -> list[str
         guest.display_name, guest.company, guest.email, guest.id, guest.access_code or "",
         badge if isinstance(badge, str | int) and not isinstance(badge, bool) else "",
         _ADMISSION[guest.admission], status, local(guest.check_in, zone), local(guest.check_out, zone),
-        item.station or "", companions or "", came,
+        item.station or guest.check_in_station or "", companions or "", came,
     )]
 
 

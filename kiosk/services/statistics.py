@@ -26,8 +26,8 @@ class Statistics:
     no_shows: int  # attendees (records) who may enter and have not come
     refused: int  # this station's scans refused for the attendee's state
     unknown: int  # this station's scans of codes nobody knows
-    # Attendees whose current check-in each station on this computer made; "elsewhere": the rest (other
-    # stations, the platform's own desk), as far as the platform reports check-ins at all.
+    # Attendees whose current check-in each station made: this computer's from its outbox, others' where
+    # the platform names them (Guest.check_in_station); "elsewhere": the rest, where it names no station.
     by_station: dict[str, int]
     elsewhere: int
     # People arrived per quarter hour of the event day (local time), from the first quarter to the last.
@@ -36,7 +36,9 @@ class Statistics:
 
 def statistics(store: Store, zone: tzinfo) -> Statistics:
     raw = store.door_figures()
-    here = sum(raw.arrived_here.values())
+    by_station = dict(raw.arrived_elsewhere)
+    for name, count in raw.arrived_here.items():
+        by_station[name] = by_station.get(name, 0) + count
     return Statistics(
         inside=raw.inside + raw.companions_inside,
         checked_in=raw.arrived + raw.companions_inside,
@@ -44,8 +46,8 @@ def statistics(store: Store, zone: tzinfo) -> Statistics:
         no_shows=raw.no_shows,
         refused=sum(n for verdict, n in raw.scan_verdicts.items() if verdict in _REFUSED),
         unknown=raw.scan_verdicts.get(VerdictKind.UNKNOWN.value, 0),
-        by_station=dict(sorted(raw.arrived_here.items())),
-        elsewhere=max(0, raw.arrived - here),
+        by_station=dict(sorted(by_station.items())),
+        elsewhere=max(0, raw.arrived - sum(by_station.values())),
         arrivals=_event_day(raw.arrivals, zone),
     )
 

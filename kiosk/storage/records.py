@@ -54,6 +54,8 @@ class DoorFigures:
     arrivals: list[tuple[int, int]]
     # Attendees whose current check-in a station of this computer made, by station name.
     arrived_here: dict[str, int]
+    # Attendees whose current check-in another station made, by the name the platform gives it.
+    arrived_elsewhere: dict[str, int]
     scan_verdicts: dict[str, int]  # this station's scan log, by verdict
 
 

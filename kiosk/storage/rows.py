@@ -38,6 +38,7 @@ GUEST_COLUMNS = (
     "email",
     "companion_count",
     "display",
+    "check_in_station",
     "access_code_norm",
     "badge_norm",
 )
@@ -140,6 +141,7 @@ def guest_to_row(guest: Guest, badge_field: str) -> tuple[Any, ...] | None:
         _name_text(guest.email),
         _count(guest.companion_count),
         _display_json(guest.display),
+        _name_text(guest.check_in_station),
         fast_normalise(access_code),
         fast_normalise(badge),
     )
@@ -225,6 +227,7 @@ def row_to_guest(row: Sequence[Any]) -> Guest:
         email=row[15] or "",
         companion_count=int(row[16] or 0),
         display=_display_of(row[17]) if row[17] else (),
+        check_in_station=row[18],
     )
 
 
@@ -250,6 +253,7 @@ def guest_to_json(guest: Guest) -> str:
             "email": guest.email,
             "companion_count": guest.companion_count,
             "display": [[f.key, f.label, f.text] for f in guest.display],
+            "check_in_station": guest.check_in_station,
         }
     )
 
@@ -276,6 +280,7 @@ def guest_from_json(text: str | None) -> Guest | None:
         companions=tuple(str(c) for c in companions) if isinstance(companions, list) else (),
         companion_count=_count(data.get("companion_count", 0)),
         display=_display_of(data.get("display")),
+        check_in_station=data.get("check_in_station") if isinstance(data.get("check_in_station"), str) else None,
         # A winner stored before schema 3 has no names of its own: they were in its v1 fields.
         **(_names(data) if "name" in data else legacy_names(fields if isinstance(fields, dict) else {})),
     )

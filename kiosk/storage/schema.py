@@ -162,7 +162,8 @@ def _m3_neutral_guest(db: Database) -> None:
     the release before showed them; the search index is rebuilt on (name, company, email). Conflict
     winners stored as JSON keep their old keys, which rows.guest_from_json still reads. The outbox
     gains `manual` (0 for every change queued before: the release before did not tell them apart).
-    Guests gain `companion_count` (0: the platforms before counted none) and `display`, and
+    Guests gain `companion_count` (0: the platforms before counted none), `display` and
+    `check_in_station`, and
     `companions_in` is new.
     """
     db.execute("ALTER TABLE guests RENAME COLUMN registration_state TO admission")
@@ -201,6 +202,8 @@ def _m3_neutral_guest(db: Database) -> None:
     # mirror from before has none yet: its cursor goes, so the next sync lists everyone again and each
     # mapper fills them (the door answers from the rows it has meanwhile; queued changes stay queued).
     db.execute("ALTER TABLE guests ADD COLUMN display TEXT")
+    # The station the platform says recorded the current check-in (PlanDocket's check-in records name it).
+    db.execute("ALTER TABLE guests ADD COLUMN check_in_station TEXT")
     db.execute("UPDATE sync_state SET cursor = NULL WHERE EXISTS (SELECT 1 FROM guests)")
     # The status bar adds the counts up every few seconds: a covering index of only the live registrations
     # that count companions (empty on platforms that count none) answers without reading the table.

@@ -40,6 +40,16 @@ WHERE o.state != 'dropped' AND o.kind != 'check_out' AND g.deleted IS NULL
 GROUP BY o.station
 """
 
+# Attendees whose current check-in another station made, where the platform names it (PlanDocket's
+# records): only rows with a station are looked at, and this station's own changes are left to _OWN.
+_OTHERS = """
+SELECT g.check_in_station, count(*) FROM guests g
+WHERE g.deleted IS NULL AND g.check_in IS NOT NULL AND g.check_in_station IS NOT NULL
+    AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.guest_id = g.id AND o.check_in = g.check_in
+        AND o.state != 'dropped' AND o.kind != 'check_out')
+GROUP BY 1
+"""
+
 
 def door_figures(conn: sqlite3.Connection) -> DoorFigures:
     live, counted, inside, arrived, no_shows = conn.execute(_FIGURES).fetchone()
@@ -51,9 +61,10 @@ def door_figures(conn: sqlite3.Connection) -> DoorFigures:
                 people[int(quarter)] = people.get(int(quarter), 0) + int(count)
     arrivals = [(quarter * 900, count) for quarter, count in sorted(people.items())]
     own = {str(station): int(n) for station, n in conn.execute(_OWN)}
+    others = {str(station): int(n) for station, n in conn.execute(_OTHERS)}
     verdicts = {str(k): int(v) for k, v in conn.execute("SELECT verdict, count(*) FROM scans GROUP BY verdict")}
     return DoorFigures(
         registrations=int(live), counted_companions=int(counted), inside=int(inside),
         companions_inside=int(companions_inside), arrived=int(arrived), no_shows=int(no_shows),
-        arrivals=arrivals, arrived_here=own, scan_verdicts=verdicts,
+        arrivals=arrivals, arrived_here=own, arrived_elsewhere=others, scan_verdicts=verdicts,
     )

@@ -89,7 +89,7 @@ class StatisticsView(QWidget):
         f["refused"].setText(str(stats.refused))
         f["unknown"].setText(str(stats.unknown))
         stations = [f"{name} {count}" for name, count in stats.by_station.items()]
-        f["by_station"].setText(", ".join([*stations, f"other doors {stats.elsewhere}"]))
+        f["by_station"].setText(", ".join([*stations, f"no station named {stats.elsewhere}"]))
         self.chart.set_arrivals([(f"{when:%H:%M}", people) for when, people in stats.arrivals])
 
     def showEvent(self, event: QShowEvent) -> None:

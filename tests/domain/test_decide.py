@@ -51,6 +51,14 @@ def test_check_in_admits_then_already_in_with_station() -> None:
     assert again.since == NOW and again.station == "North door"
 
 
+def test_another_stations_check_in_says_where_when_the_platform_names_the_station() -> None:
+    elsewhere = decide(guest(check_in=T0, check_in_station="South"), [], Mode.CHECK_IN, NOW)
+    assert elsewhere.kind is VerdictKind.ALREADY_IN and (elsewhere.since, elsewhere.station) == (T0, "South")
+    ours = [change(T0, T0, None, station="North door")]
+    assert decide(guest(check_in=T0, check_in_station="South"), ours, Mode.CHECK_IN, NOW).station == "North door"
+    assert decide(guest(check_in=T0), [], Mode.CHECK_IN, NOW).station is None
+
+
 def test_check_out_of_guest_not_inside() -> None:
     assert decide(guest(), [], Mode.CHECK_OUT, NOW).kind is VerdictKind.NOT_IN
     left = guest(check_in=T0, check_out=T0 + timedelta(minutes=5), client_update=T0 + timedelta(minutes=5))

@@ -30,7 +30,9 @@ def guests() -> list[Guest]:
         Guest("late", access_code="LATE", admission=ok, name="Not here yet"),
         Guest("pending", access_code="PEND", admission=Admission.NOT_CONFIRMED, name="Unconfirmed"),
         # Admitted at another door: the platform's listing says so.
-        Guest("south", access_code="SOUTH", admission=ok, name="Came in South", check_in=T0 + timedelta(minutes=50)),
+        Guest("south", access_code="SOUTH", admission=ok, name="Came in South", check_in=T0 + timedelta(minutes=50),
+              check_in_station="South"),
+        Guest("side", access_code="SIDE", admission=ok, name="Own desk", check_in=T0 + timedelta(minutes=51)),
         Guest("gone", access_code="GONE", admission=ok, name="Removed", deleted=T0),
     ]
 
@@ -52,17 +54,18 @@ def door(tmp_path: Path) -> Store:
 
 def test_the_figures_count_people_and_tell_this_station_from_the_others(tmp_path: Path) -> None:
     stats = statistics(door(tmp_path), BERLIN)
-    # Inside: the party's registrant and the one companion who came, Solo, and South's guest.
-    assert (stats.inside, stats.checked_in, stats.total) == (4, 4, 7)
+    # Inside: the party's registrant and the one companion who came, Solo, South's guest and the desk's.
+    assert (stats.inside, stats.checked_in, stats.total) == (5, 5, 8)
     assert stats.no_shows == 1  # "late"; the unconfirmed one may not come in, the removed one is gone
     assert (stats.refused, stats.unknown) == (2, 1)
-    assert stats.by_station == {"North": 2} and stats.elsewhere == 1
+    # North's own from its outbox, South's as the platform names it, the desk's where it names nobody.
+    assert stats.by_station == {"North": 2, "South": 1} and stats.elsewhere == 1
 
 
 def test_arrivals_come_per_quarter_hour_of_local_time_with_the_quiet_quarters_shown(tmp_path: Path) -> None:
     stats = statistics(door(tmp_path), BERLIN)
     assert [(f"{when:%H:%M}", people) for when, people in stats.arrivals] == [
-        ("09:00", 2), ("09:15", 1), ("09:30", 0), ("09:45", 1),
+        ("09:00", 2), ("09:15", 1), ("09:30", 0), ("09:45", 2),
     ]
     assert as_json(stats)["arrivals"][0] == {"from": "2026-12-03T09:00:00+01:00", "people": 2}
 
@@ -80,14 +83,17 @@ def test_kiosk_stats_prints_the_same_figures_as_json(tmp_path: Path, capsys: pyt
     store.close()
     assert main(["--data-dir", str(data), "stats", "--json", "--timezone", "Europe/Berlin"]) == 0
     figures = json.loads(capsys.readouterr().out)
-    assert (figures["inside"], figures["total"], figures["no_shows"], figures["elsewhere"]) == (1, 7, 3, 1)
+    assert (figures["inside"], figures["total"], figures["no_shows"], figures["elsewhere"]) == (2, 8, 3, 1)
+    assert figures["by_station"] == {"South": 1}
     assert main(["--data-dir", str(data), "stats", "--timezone", "Europe/Berlin"]) == 0
-    assert "inside now: 1" in capsys.readouterr().out
+    said = capsys.readouterr().out
+    assert "inside now: 2" in said and "checked in at South: 1" in said
+    assert "checked in elsewhere (no station named): 1" in said
 
 
 def test_a_check_in_without_a_time_counts_as_arrived_but_in_no_quarter(tmp_path: Path) -> None:
     store = door(tmp_path)
     store.apply_pull_page([Guest("attended", admission=Admission.ADMISSIBLE, check_in=TIME_NOT_KNOWN)], cursor="x")
     stats = statistics(store, BERLIN)
-    assert stats.inside == 5 and sum(people for _, people in stats.arrivals) == 4
+    assert stats.inside == 6 and sum(people for _, people in stats.arrivals) == 5
     assert stats.arrivals[0][0].year == 2026

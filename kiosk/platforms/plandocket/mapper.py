@@ -165,6 +165,8 @@ def guest_from(raw: object, presence: Presence | None) -> Guest:
         company=_text(contact.get("company")) or "",
         email=_text(contact.get("email")) or "",
         display=(DisplayField(CUSTOMER_NUMBER, "Customer number", customer_number),) if customer_number else (),
+        # The station its newest check-in record names: "already in since 10:42 at South".
+        check_in_station=newest.station if newest is not None else None,
     )
 
 

@@ -34,6 +34,7 @@ def test_the_samples_key_names_are_read_like_the_schemas() -> None:
     assert guest.is_inside and guest.check_in == datetime(2024, 1, 1, 0, 1, tzinfo=UTC)
     assert guest.fields["customerNumber"] == "C7" and guest.admission is Admission.ADMISSIBLE
     assert guest.display == (DisplayField("customerNumber", "Customer number", "C7"),)
+    assert guest.check_in_station == "South"  # "already in since 00:01 at South"
 
 
 def test_unusable_records_are_skipped_each_with_one_line_and_the_rest_kept() -> None:
