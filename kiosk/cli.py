@@ -19,7 +19,7 @@ from kiosk.domain import Guest, Mode
 from kiosk.domain.safe_text import json_terminal_safe, terminal_safe
 from kiosk.domain.timeutil import format_time
 from kiosk.platforms import DEFAULT_PLATFORM, PLATFORMS, usable_names
-from kiosk.platforms.base import AuthRefused, Misconfigured, ProtocolError, RemoteError
+from kiosk.platforms.base import AuthRefused, Misconfigured, ProtocolError, RemoteError, Uploads
 from kiosk.services.pin import PinGuard
 from kiosk.services.sync import SyncReport, clock_warning
 from kiosk.storage import StoreError, SyncState
@@ -474,11 +474,14 @@ def _status(station: Station, args: argparse.Namespace) -> int:
 def _print_status(config: StationConfig, counts: dict[str, int], state: SyncState,
                   args: argparse.Namespace) -> int:
     platform = PLATFORMS.get(config.platform)
+    # A platform that takes no check-ins keeps them on the station for good: not a queue that is stuck.
+    kept = platform is not None and platform.capabilities.uploads is Uploads.STATION_ONLY
     status = {
         "station": config.station, "platform": config.platform, "event": config.event_id,
         "uploads": platform.capabilities.uploads.value if platform is not None else None,
         "guests": counts["guests"], "deleted": counts["deleted"], "checked_in": counts["checked_in"],
-        "queued": counts["queued"], "conflicts": counts["conflicts"], "scans": counts["scans"],
+        "queued": 0 if kept else counts["queued"], "kept": counts["queued"] if kept else 0,
+        "conflicts": counts["conflicts"], "scans": counts["scans"],
         "last_sync": format_time(state.last_success), "last_attempt": format_time(state.last_attempt),
         "last_error": state.last_error, "cursor": state.cursor,
         "clock_offset": round(state.clock_offset, 3), "online": state.online,
