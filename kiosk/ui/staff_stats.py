@@ -18,7 +18,7 @@ class ArrivalChart(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.arrivals: list[tuple[str, int]] = []  # ("09:15", people)
-        self.setMinimumHeight(140)
+        self.setMinimumHeight(110)  # the figures and the chart fit an 800x480 screen's staff tab
 
     def set_arrivals(self, arrivals: list[tuple[str, int]]) -> None:
         self.arrivals = arrivals
@@ -88,8 +88,9 @@ class StatisticsView(QWidget):
         f["no_shows"].setText(str(stats.no_shows))
         f["refused"].setText(str(stats.refused))
         f["unknown"].setText(str(stats.unknown))
-        stations = [f"{name} {count}" for name, count in stats.by_station.items()]
-        f["by_station"].setText(", ".join([*stations, f"no station named {stats.elsewhere}"]))
+        stations = ", ".join(f"{name} {count}" for name, count in stats.by_station.items())
+        unnamed = f"no station named: {stats.elsewhere}"
+        f["by_station"].setText(f"{stations}; {unnamed}" if stations else unnamed)
         self.chart.set_arrivals([(f"{when:%H:%M}", people) for when, people in stats.arrivals])
 
     def showEvent(self, event: QShowEvent) -> None:
