@@ -261,3 +261,32 @@ def test_another_session_keeps_the_stations_check_ins_and_starts_with_nobody_ins
             store.close()
 
     run(main())
+
+
+@pytest.mark.slow
+def test_a_10000_attendee_session_is_one_request_and_a_sync_round_of_seconds(tmp_path: Path) -> None:
+    state = ConferencesIoState(api_key=KEY)
+    state.generate(10_000, seed=9)
+
+    async def main(server: ConferencesIoServer) -> list[float]:
+        store = Store.open(tmp_path / "station.sqlite3")
+        c = connector(server, timeout=30.0)
+        took = []
+        try:
+            sync = Sync(store, c, listing=Listing.FULL)
+            for _ in range(2):  # the first listing, then one that only stamps and sweeps
+                started = time.perf_counter()
+                report = await sync.run_once()
+                took.append(time.perf_counter() - started)
+                assert report.ok and report.pulled == 10_000
+            assert store.counts()["guests"] == 10_000 and store.counts()["deleted"] == 0
+        finally:
+            await c.aclose()
+            store.close()
+        return took
+
+    with ConferencesIoServer(state) as server:
+        took = run(main(server))
+        assert [s.path for s in server.state.seen].count("/api/v2/sessions/keyn/attendance") == 2
+    # About 0.6 s each on the 2-core CI machine; the bound leaves room for a busy one.
+    assert max(took) < 15.0, took
