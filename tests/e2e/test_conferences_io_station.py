@@ -77,7 +77,8 @@ def test_configure_without_a_session_lists_them_in_one_line_and_saves_nothing(
     listed = configure(station, emulator)
     assert listed.returncode == 2, listed.stderr
     (line,) = listed.stderr.strip().splitlines()
-    assert "--session ID: keyn (2026-06-01 08:30, Opening keynote, Ballroom A, check-out required); wrk1 (" in line
+    assert ("--session ID (times in America/Chicago): keyn (2026-06-01 08:30, Opening keynote, Ballroom A, "
+            "check-out required); wrk1 (") in line
     assert not (station / "config.json").exists()
     wrong = configure(station, emulator, "--session", "keyn", "--api-key", "not-the-key")
     assert wrong.returncode == 1 and "refused the API key" in wrong.stderr and "not-the-key" not in wrong.stderr

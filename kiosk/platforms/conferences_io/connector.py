@@ -95,8 +95,11 @@ class ConferencesIoConnector:
         app = await self._app()
         sessions = await self.sessions()
         title = mapper.text_of(app.get("name")) or ""
+        # Session dates and times are the event's local time; the app's time zone says which.
+        zone = mapper.text_of(app.get("timezone"))
+        local = f" (times in {terminal_safe(zone)})" if zone and zone != "-1" else ""
         if not self.session:
-            raise ChoiceNeeded(f"Choose the session this door serves with --session ID: {_choices(sessions)}")
+            raise ChoiceNeeded(f"Choose the session this door serves with --session ID{local}: {_choices(sessions)}")
         chosen = next((s for s in sessions if s.get("id") == self.session), None)
         if chosen is None:
             raise Misconfigured(f"Conferences i/o has no session {terminal_safe(self.session)!r} in this app; "

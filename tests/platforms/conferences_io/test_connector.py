@@ -81,7 +81,8 @@ def test_without_a_session_login_lists_the_sessions_with_date_and_time_in_one_li
     with pytest.raises(ChoiceNeeded) as err:
         run(login(connector(server, session="")))
     line = str(err.value)
-    assert "\n" not in line and line.startswith("Choose the session this door serves with --session ID: ")
+    assert "\n" not in line
+    assert line.startswith("Choose the session this door serves with --session ID (times in America/Chicago): ")
     assert "keyn (2026-06-01 08:30, Opening keynote, Ballroom A, check-out required)" in line
     assert "wrk1 (2026-06-01 10:00, Workshop: offline first, Superior Room)" in line and "wrk2 (" in line
 
