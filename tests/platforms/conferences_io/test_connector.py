@@ -291,3 +291,31 @@ def test_a_10000_attendee_session_is_one_request_and_a_sync_round_of_seconds(tmp
         assert [s.path for s in server.state.seen].count("/api/v2/sessions/keyn/attendance") == 2
     # About 0.6 s each on the 2-core CI machine; the bound leaves room for a busy one.
     assert max(took) < 15.0, took
+
+
+def test_a_listing_with_a_record_kiosk_cannot_read_removes_nobody(server: ConferencesIoServer, tmp_path: Path) -> None:
+    removed = server.state.codes("keyn")[0]
+
+    async def main() -> None:
+        store = Store.open(tmp_path / "station.sqlite3")
+        c = connector(server)
+        try:
+            sync = Sync(store, c, listing=Listing.FULL)
+            assert (await sync.run_once()).ok
+            _remove(server, "keyn", {"external_id": removed})
+            # A record with neither an external id nor an e-mail (the server's own preload would refuse it).
+            server.state.sessions["keyn"].attendance["?"] = {"user": {"first_name": "No", "last_name": "Name"},
+                                                             "checkin_time": None, "history": []}
+            report = await sync.run_once()
+            assert report.malformed == 1
+            guest = store.get_guest(f"keyn/{removed}")
+            assert guest is not None and guest.deleted is None  # that listing cannot tell who is gone
+            del server.state.sessions["keyn"].attendance["?"]
+            assert (await sync.run_once()).ok
+            guest = store.get_guest(f"keyn/{removed}")
+            assert guest is not None and guest.deleted is not None
+        finally:
+            await c.aclose()
+            store.close()
+
+    run(main())
