@@ -65,8 +65,11 @@ def make_connector(config: StationConfig, api_key: str, **options: Any) -> Conne
     if warning:
         log.warning("%s", warning)
     verify: bool | str = config.ca_bundle or True
-    factory = platform_named(config.platform).connector
+    platform = platform_named(config.platform)
+    factory = platform.connector
     assert factory is not None  # platform_named returns usable platforms only
+    if platform.needs_session:
+        options.setdefault("session", config.session)
     return factory(config.server_url, config.event_id, api_key, config.station, verify=verify, **options)
 
 
@@ -108,6 +111,8 @@ async def configure_station(data_dir: Path, config: StationConfig, api_key: str)
         await connector.aclose()
     ensure_private_dir(data_dir)
     previous = _previous_config(data_dir)
+    # Another session of the same event keeps the mirror and the queue: a platform that tracks sessions
+    # gives each session's attendees their own ids, so the next listing sweeps the old session's.
     if previous is not None and (previous.platform, previous.server_url, previous.event_id) != (
         config.platform, config.server_url, config.event_id
     ):
@@ -168,12 +173,13 @@ def wipe_station(data_dir: Path) -> list[str]:
     return wipe_station_files(data_dir)
 
 
-def station_identity(data_dir: Path) -> tuple[str, str, str, str, int, int] | None:
-    """What makes the station in `data_dir` the one a running process opened: its server, event and name,
-    and the mirror file. None when no station is there (wiped); a new value when it was reconfigured."""
+def station_identity(data_dir: Path) -> tuple[str, str, str, str, str, int, int] | None:
+    """What makes the station in `data_dir` the one a running process opened: its server, event, session
+    and name, and the mirror file. None when no station is there (wiped); a new value when it was reconfigured."""
     try:
         config = load_config(data_dir)
         mirror = mirror_path(data_dir).stat()
     except (ConfigError, OSError):
         return None
-    return config.platform, config.server_url, config.event_id, config.station, mirror.st_dev, mirror.st_ino
+    return (config.platform, config.server_url, config.event_id, config.session, config.station, mirror.st_dev,
+            mirror.st_ino)

@@ -12,6 +12,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from kiosk import __version__
 from kiosk.app import Station, configure_station, open_station, station_identity, wipe_station, wipe_summary
@@ -19,7 +20,7 @@ from kiosk.domain import Guest, Mode
 from kiosk.domain.safe_text import json_terminal_safe, terminal_safe
 from kiosk.domain.timeutil import format_time
 from kiosk.platforms import DEFAULT_PLATFORM, PLATFORMS, usable_names
-from kiosk.platforms.base import AuthRefused, Misconfigured, ProtocolError, RemoteError, Uploads
+from kiosk.platforms.base import AuthRefused, ChoiceNeeded, Misconfigured, ProtocolError, RemoteError, Uploads
 from kiosk.services.pin import PinGuard
 from kiosk.services.sync import SyncReport, clock_warning
 from kiosk.storage import StoreError, SyncState
@@ -40,7 +41,7 @@ STATION_CHECK_S = 1.0
 
 
 # The platforms `kiosk serve` can stand in for.
-EMULATED = ("invitario", "plandocket", "webkasa")
+EMULATED = ("invitario", "plandocket", "webkasa", "conferences-io")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -59,7 +60,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--platform", default=DEFAULT_PLATFORM, metavar="NAME",
                    help=f"the event platform the server is: {', '.join(usable_names())} (default {DEFAULT_PLATFORM})")
     p.add_argument("--server", required=True, help="base URL of the check-in server")
-    p.add_argument("--event-id", required=True, help="the event's id on the platform")
+    p.add_argument("--event-id", default=None,
+                   help="the event's id on the platform (required, except for conferences-io: the app, by default "
+                   "the server's host)")
+    p.add_argument("--session", default=None, metavar="SESSION_ID",
+                   help="conferences-io: the session this door serves (without it, configure lists them)")
     key = p.add_mutually_exclusive_group()
     key.add_argument("--api-key-file", metavar="FILE",
                      help="read the app code of the event's check-in configuration from FILE, or from standard "
@@ -129,7 +134,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("serve", help="run the reference server (demo, tests, small events)")
     add_serve_arguments(p)
     p.add_argument("--platform", default=DEFAULT_PLATFORM, choices=EMULATED,
-                   help="which platform's API to emulate (plandocket, webkasa: in memory, --db is not used)")
+                   help="which platform's API to emulate (plandocket, webkasa, conferences-io: in memory, --db is "
+                   "not used)")
     return parser
 
 
@@ -170,6 +176,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return serve_webkasa(host=args.host, port=args.port, event_id=args.event_id,
                                      api_key=args.api_key, guests=args.guests, seed=args.seed,
                                      clock_offset=args.clock_offset)
+            if args.platform == "conferences-io":
+                from kiosk.platforms.conferences_io.emulator import serve_until_stopped as serve_cnf
+
+                return serve_cnf(host=args.host, port=args.port, api_key=args.api_key, guests=args.guests,
+                                 seed=args.seed, clock_offset=args.clock_offset)
             from kiosk.platforms.invitario.emulator.cli import run_serve
 
             return run_serve(args)
@@ -311,11 +322,24 @@ def _configure(data_dir: Path, args: argparse.Namespace) -> int:
     name = args.platform.strip().lower()
     known = PLATFORMS.get(name)
     badge_field = args.badge_field or (known.badge_field if known is not None else "externalId")
-    config = StationConfig(server_url=server, event_id=args.event_id, station=args.station,
+    sessions = known is not None and known.needs_session
+    if args.session is not None and not sessions:
+        raise ConfigError(f"--session is for platforms that track attendance per session (conferences-io), "
+                          f"not {name}.")
+    event_id = args.event_id
+    if event_id is None or not event_id.strip():
+        if not sessions:
+            raise ConfigError("configure needs --event-id: the event's id on the platform.")
+        # The app is the event: its address names it (https://SUBDOMAIN.cnf.io/api/v2).
+        event_id = urlsplit(server).netloc or server
+    config = StationConfig(server_url=server, event_id=event_id.strip(), station=args.station,
                            badge_field=badge_field, pull_interval_s=args.pull_interval,
-                           ca_bundle=args.ca_bundle, platform=name)
+                           ca_bundle=args.ca_bundle, platform=name, session=(args.session or "").strip())
     try:
         info = asyncio.run(configure_station(data_dir, config, _api_key(args)))
+    except ChoiceNeeded as err:  # a setting to choose among the server's offers: a usage error
+        _error(str(err))
+        return EXIT_USAGE
     except (AuthRefused, Misconfigured, ProtocolError) as err:  # it answered, but not yes
         _error(str(err))
         return EXIT_FAILED
@@ -478,6 +502,7 @@ def _print_status(config: StationConfig, counts: dict[str, int], state: SyncStat
     kept = platform is not None and platform.capabilities.uploads is Uploads.STATION_ONLY
     status = {
         "station": config.station, "platform": config.platform, "event": config.event_id,
+        **({"session": config.session} if config.session else {}),
         "uploads": platform.capabilities.uploads.value if platform is not None else None,
         "guests": counts["guests"], "deleted": counts["deleted"], "checked_in": counts["checked_in"],
         "queued": 0 if kept else counts["queued"], "kept": counts["queued"] if kept else 0,

@@ -1,7 +1,7 @@
 """`kiosk demo`: an emulated server in this process, a station set up against it, and the window.
 
-`--platform plandocket` or `--platform webkasa` runs that platform's emulator (in memory) instead of the
-reference server.
+`--platform plandocket`, `webkasa` or `conferences-io` runs that platform's emulator (in memory) instead of
+the reference server (Conferences i/o: the station serves the emulator's keynote session).
 
 Layout of the demo's data dir (a temporary one unless --data-dir is given): the station's own files
 (config, API key, mirror) at its top, so `kiosk --data-dir DIR status` works on it, and the demo server's
@@ -24,6 +24,7 @@ from urllib.parse import urlsplit
 from kiosk.app import configure_station, open_station
 from kiosk.platforms import platform_named
 from kiosk.platforms.base import RemoteError
+from kiosk.platforms.conferences_io.emulator import ConferencesIoServer, ConferencesIoState
 from kiosk.platforms.invitario.emulator.run import ServerThread
 from kiosk.platforms.plandocket.emulator import PlanDocketServer, PlanDocketState
 from kiosk.platforms.webkasa.emulator import WebkasaServer, WebkasaState
@@ -39,6 +40,8 @@ STATION = "Demo entrance"
 SERVER_DB = "demo-server.sqlite3"
 PULL_INTERVAL_S = 5.0
 SAMPLE_COUNT = 3
+# The Conferences i/o emulator's session that every attendee is preloaded for.
+SESSION = "keyn"
 
 
 class EmulatedServer(Protocol):
@@ -93,8 +96,12 @@ def start_server(data_dir: Path, guests: int, previous: StationConfig | None,
                  platform: str = "invitario") -> EmulatedServer:
     """The demo server, on the port this data dir used before when it is still free."""
     port = (urlsplit(previous.server_url).port or 0) if previous else 0
-    server: ServerThread | PlanDocketServer | WebkasaServer
-    if platform == "webkasa":
+    server: ServerThread | PlanDocketServer | WebkasaServer | ConferencesIoServer
+    if platform == "conferences-io":
+        cnf = ConferencesIoState(api_key=API_KEY, name=EVENT_NAME)
+        cnf.generate(guests)
+        server = ConferencesIoServer(cnf, port=port, session=SESSION)
+    elif platform == "webkasa":
         webkasa = WebkasaState(event_id=EVENT_ID, api_key=API_KEY)
         webkasa.generate(guests)
         server = WebkasaServer(webkasa, port=port)
@@ -120,13 +127,17 @@ async def prepare(data_dir: Path, guests: int, *, pull_interval: float = PULL_IN
     previous = _previous_demo(data_dir, platform)
     server = start_server(data_dir, guests, previous, platform)
     try:
+        # Conferences i/o's API lives under /api/v2 of its address.
+        url = server.api_url if isinstance(server, ConferencesIoServer) else server.url
         if previous is not None:
             # The same server database as last time: the mirror is still right, only the port may differ.
-            save_config(data_dir, replace(previous, server_url=server.url))
+            save_config(data_dir, replace(previous, server_url=url))
         else:
-            config = StationConfig(server_url=server.url, event_id=EVENT_ID, station=station_name,
+            sessions = platform_named(platform).needs_session
+            config = StationConfig(server_url=url, event_id=EVENT_ID, station=station_name,
                                    event_name=EVENT_NAME, pull_interval_s=pull_interval, platform=platform,
-                                   badge_field=platform_named(platform).badge_field)
+                                   badge_field=platform_named(platform).badge_field,
+                                   session=SESSION if sessions else "")
             await configure_station(data_dir, config, API_KEY)
         # A throwaway station for the first sync: its HTTP client belongs to this asyncio loop, and the
         # window runs on another one.

@@ -37,6 +37,8 @@ class Platform:
     min_pull_interval_s: float = 1.0
     # The guest field a badge's code is looked up in, unless the station says otherwise.
     badge_field: str = "externalId"
+    # A station serves one of the event's sessions (StationConfig.session, `kiosk configure --session`).
+    needs_session: bool = False
 
     @property
     def usable(self) -> bool:
@@ -59,6 +61,12 @@ def _webkasa(server_url: str, event_id: str, api_key: str, station: str, **optio
     from kiosk.platforms.webkasa.connector import WebkasaConnector
 
     return WebkasaConnector(server_url, event_id, api_key, station, **options)
+
+
+def _conferences_io(server_url: str, event_id: str, api_key: str, station: str, **options: Any) -> Connector:
+    from kiosk.platforms.conferences_io.connector import ConferencesIoConnector
+
+    return ConferencesIoConnector(server_url, event_id, api_key, station, **options)
 
 
 PLATFORMS: dict[str, Platform] = {
@@ -95,7 +103,12 @@ PLATFORMS: dict[str, Platform] = {
             "conferences-io",
             "Conferences i/o",
             "docs/platforms/conferences-io.md",
+            # No endpoint records a check-in or a check-out: both stay on the station (the package docstring).
             Capabilities(Listing.FULL, Uploads.STATION_ONLY, check_out=False, undo=False),
+            _conferences_io,
+            # Every pull is the whole session in one answer (plus the app's labels): every 30 s at most.
+            min_pull_interval_s=30.0,
+            needs_session=True,
         ),
     )
 }

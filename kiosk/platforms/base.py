@@ -9,6 +9,7 @@ Errors form one small tree, so that callers decide by type, never by message:
     │                           `str(err)` is one line fit to show staff.
     ├── Misconfigured           permanent until the settings change: an untrusted TLS certificate, plain
     │                           http to a public address, a redirect or a 404 (probably a wrong URL).
+    │   └── ChoiceNeeded        a setting must be chosen among the server's offers (a Conferences i/o session).
     ├── SessionExpired          the session token was refused (30); connectors log in again and retry
     │                           once by themselves, so callers only see it if that retry failed too.
     └── ProtocolError           the server and the kiosk disagree on the contract (10, 20, a response that
@@ -44,6 +45,11 @@ class AuthRefused(RemoteError):
 
 class Misconfigured(RemoteError):
     pass
+
+
+class ChoiceNeeded(Misconfigured):
+    """The settings lack a choice only the server can offer (e.g. which of its sessions a door serves); the
+    message lists the choices in one line."""
 
 
 class SessionExpired(RemoteError):

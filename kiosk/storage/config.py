@@ -44,6 +44,9 @@ class StationConfig:
     staff_lock_s: float = 120.0
     # Which event platform the server is (kiosk.platforms); a config.json from before platforms had none.
     platform: str = "invitario"
+    # The session a door serves, for platforms that track attendance per session (Conferences i/o); a
+    # config.json from before sessions has none.
+    session: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
 
 

@@ -85,6 +85,11 @@ def explain_failure(exc: BaseException, config: StationConfig) -> str:
     return f"The settings could not be checked ({type(exc).__name__}: {exc})."
 
 
+def dialog_platforms() -> list[str]:
+    """The platforms the setup dialog offers: the usable ones that need no session choice."""
+    return [name for name in usable_names() if not PLATFORMS[name].needs_session]
+
+
 class SetupDialog(QDialog):
     """Collects the station settings and accepts only once `await validate(config, api_key)` succeeded.
 
@@ -104,10 +109,12 @@ class SetupDialog(QDialog):
 
         intro = QLabel("Copy these values from the Check-in menu of the event's back office.")
         intro.setWordWrap(True)
-        # The platforms kiosk can talk to; the others are named in the README's Platforms table.
+        # The platforms kiosk can talk to; the others are named in the README's Platforms table. One whose
+        # stations serve a session (Conferences i/o) is set up with `kiosk configure --session`: this
+        # dialog has no session field yet.
         self.platform_box = QComboBox()
         self.platform_box.setMinimumHeight(_FIELD_HEIGHT)
-        for name in usable_names():
+        for name in dialog_platforms():
             self.platform_box.addItem(PLATFORMS[name].title, name)
         self.url_edit = self._field("https://checkin.example.org")
         self.event_edit = self._field("e.g. 123")

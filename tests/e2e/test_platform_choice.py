@@ -26,8 +26,8 @@ def configure(data_dir: Path, url: str, *extra: str) -> subprocess.CompletedProc
 
 
 @pytest.mark.parametrize(("name", "says"), [
-    ("eventbrite", "kiosk does not know the platform 'eventbrite'; it knows: invitario, plandocket, webkasa."),
-    ("conferences-io", "no connector for Conferences i/o yet"),
+    ("eventbrite", "kiosk does not know the platform 'eventbrite'; it knows: invitario, plandocket, webkasa, "
+                   "conferences-io."),
 ])
 def test_a_platform_kiosk_cannot_use_is_one_line_and_saves_nothing(
     name: str, says: str, server: ServerThread, tmp_path: Path

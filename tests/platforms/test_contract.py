@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -16,6 +16,7 @@ from kiosk.domain import Mode, VerdictKind
 from kiosk.domain.models import Change, ChangeKind, Guest, PushOutcome
 from kiosk.platforms import platform_named
 from kiosk.platforms.base import AuthRefused, Connector, RetryLater, Uploads
+from kiosk.platforms.conferences_io.emulator import ConferencesIoServer, ConferencesIoState
 from kiosk.platforms.invitario.emulator.generate import generate_guests
 from kiosk.platforms.invitario.emulator.run import ServerThread
 from kiosk.platforms.plandocket.emulator import PlanDocketServer, PlanDocketState
@@ -38,6 +39,8 @@ class Pair:
     recorded: Callable[[str], int]  # how many check-in records the server holds for a guest
     lose_next_answer: Callable[[], None]
     remove: Callable[[str], None]
+    # Station settings the platform's connector takes besides the event (Conferences i/o: the session).
+    options: dict[str, Any] = field(default_factory=dict)
 
     @property
     def takes_uploads(self) -> bool:
@@ -51,7 +54,7 @@ class Pair:
     def connector(self, *, key: str = KEY, timeout: float = 5.0) -> Connector:
         factory = platform_named(self.platform).connector
         assert factory is not None
-        return factory(self.url, EVENT, key, "North", timeout=timeout)
+        return factory(self.url, EVENT, key, "North", timeout=timeout, **self.options)
 
     def sync(self, store: Store, connector: Connector) -> Sync:
         """A sync that lists as this platform can (a full listing sweeps whom it lacks)."""
@@ -115,7 +118,26 @@ def _webkasa(tmp_path: Path) -> Iterator[Pair]:
         )
 
 
-PAIRS = {"invitario": _invitario, "plandocket": _plandocket, "webkasa": _webkasa}
+def _conferences_io(tmp_path: Path) -> Iterator[Pair]:
+    state = ConferencesIoState(api_key=KEY)
+    state.generate(20, seed=5)
+
+    def remove(gid: str) -> None:
+        session, _, who = gid.partition("/")
+        del state.sessions[session].attendance[who.lower()]
+
+    with ConferencesIoServer(state) as srv:
+        yield Pair(
+            "conferences-io", srv.api_url, [f"keyn/{code}" for code in state.codes("keyn")],
+            # No endpoint records a check-in: the server never holds one from a station.
+            recorded=lambda gid: sum(1 for s in state.seen if s.method != "GET"),
+            lose_next_answer=lambda: None,
+            remove=remove,
+            options={"session": "keyn"},
+        )
+
+
+PAIRS = {"invitario": _invitario, "plandocket": _plandocket, "webkasa": _webkasa, "conferences-io": _conferences_io}
 
 
 @pytest.fixture(params=list(PAIRS))

@@ -13,6 +13,7 @@ import pytest
 from kiosk.app import open_station
 from kiosk.demo import SERVER_DB, STATION, prepare
 from kiosk.domain import Mode, VerdictKind
+from kiosk.platforms.conferences_io.emulator import ConferencesIoServer
 from kiosk.platforms.plandocket.emulator import PlanDocketServer
 from kiosk.platforms.webkasa.emulator import WebkasaServer
 from kiosk.storage import Store
@@ -95,6 +96,49 @@ def test_the_webkasa_demo_admits_its_sample_registration_ids_and_keeps_them_on_t
         assert {s.method for s in server.state.seen} == {"GET"}
     finally:
         demo.close()
+
+
+def test_the_conferences_io_demo_serves_its_keynote_admits_external_ids_and_keeps_them_on_the_station(
+    tmp_path: Path,
+) -> None:
+    demo, error = asyncio.run(prepare(tmp_path, 80, platform="conferences-io"))
+    try:
+        assert error is None and len(demo.codes) == 3
+        assert all(code.startswith("ATT-") for code in demo.codes)  # external ids
+
+        async def at_the_door() -> None:
+            station = open_station(tmp_path)
+            try:
+                assert (station.config.platform, station.config.session) == ("conferences-io", "keyn")
+                assert station.config.server_url.endswith("/api/v2") and station.store.counts()["guests"] == 80
+                for code in demo.codes:
+                    assert station.checkin.scan(code, Mode.CHECK_IN).kind is VerdictKind.ADMITTED, code
+                assert (await station.make_sync().run_once()).ok
+                assert station.store.queued_count() == 3  # Conferences i/o takes no check-ins
+            finally:
+                await station.aclose()
+
+        asyncio.run(at_the_door())
+        server = demo.server
+        assert isinstance(server, ConferencesIoServer)
+        assert {s.method for s in server.state.seen} == {"GET"}
+    finally:
+        demo.close()
+    again, error = asyncio.run(prepare(tmp_path, 80, platform="conferences-io"))  # the same dir, the same station
+    try:
+        reopened = open_station(tmp_path)
+        assert error is None and reopened.config.server_url == again.server.url + "/api/v2"
+        asyncio.run(reopened.aclose())
+    finally:
+        again.close()
+
+
+def test_the_conferences_io_demo_command_quits_after_its_seconds(tmp_path: Path) -> None:
+    result = run_demo("--data-dir", str(tmp_path), "--guests", "30", "--offscreen-seconds", "1.5",
+                      "--platform", "conferences-io")
+    assert result.returncode == 0, result.stderr
+    assert re.fullmatch(r"Sample codes: ATT-\d{6} ATT-\d{6} ATT-\d{6}", result.stdout.strip()), result.stdout
+    assert "Traceback" not in result.stderr
 
 
 def test_the_server_switch_keeps_port_and_data(tmp_path: Path) -> None:
