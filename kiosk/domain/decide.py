@@ -97,10 +97,11 @@ def decide(guest: Guest | None, pending: Sequence[Change], mode: Mode, now: date
     if guest.deleted is not None:
         return Verdict(VerdictKind.DELETED, guest)
     refused = REFUSED_STATES.get(guest.admission)
-    if refused is not None:
-        return Verdict(refused, guest)
     current = effective_guest(guest, pending)
     inside = current.is_inside
+    # Staff may admit an unconfirmed registration (CheckIn.admit_unconfirmed): once inside, a scan says so.
+    if refused is not None and not (refused is VerdictKind.NOT_CONFIRMED and inside):
+        return Verdict(refused, guest)
     wants_in = mode is Mode.CHECK_IN or (mode is Mode.TOGGLE and not inside)
     if wants_in:
         if inside:

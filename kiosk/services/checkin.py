@@ -5,12 +5,12 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from kiosk.domain import Change, Guest, Mode, Verdict, VerdictKind, decide, normalise_code
 from kiosk.domain.codes import is_plausible_code, readable_code
-from kiosk.domain.models import ChangeKind
+from kiosk.domain.models import Admission, ChangeKind
 from kiosk.domain.timeutil import corrected, utcnow
 from kiosk.storage import ScanRecord, Store
 
@@ -75,6 +75,19 @@ class CheckIn:
         guest = self._store.get_guest(guest_id)
         return self._decide_and_record(f"id:{guest_id}"[:128], guest, mode, manual=True)
 
+    def admit_unconfirmed(self, guest_id: str) -> ScanOutcome:
+        """Staff admit a guest whose registration is not confirmed (their one confirmation is the caller's).
+
+        Only that refusal can be overridden: cancelled, deregistered or removed stay out. The check-in is
+        queued like a manual one, and the scan log records it as a staff override at this station.
+        ValueError (one line, nothing written) for a guest who is not an unconfirmed one.
+        """
+        guest = self._store.get_guest(guest_id)
+        if guest is None or guest.deleted is not None or guest.admission is not Admission.NOT_CONFIRMED:
+            raise ValueError("Only a guest whose registration is not confirmed can be admitted by a staff override.")
+        return self._decide_and_record(f"override:{guest_id}"[:128], replace(guest, admission=Admission.ADMISSIBLE),
+                                       Mode.CHECK_IN, manual=True, log_mode="override")
+
     def record_companions(self, guest_id: str, count: int) -> int:
         """The door's answer: `count` of the guest's counted companions came in with them; returns it.
 
@@ -126,7 +139,8 @@ class CheckIn:
         return ScanOutcome(f"undo:{guest.id}", verdict, change)
 
     def _decide_and_record(
-        self, code: str, guest: Guest | None, mode: Mode, scanned: str = "", *, manual: bool = False
+        self, code: str, guest: Guest | None, mode: Mode, scanned: str = "", *, manual: bool = False,
+        log_mode: str | None = None,
     ) -> ScanOutcome:
         now = self._now()
         history = self._store.local_changes_for(guest.id) if guest is not None else []
@@ -141,7 +155,7 @@ class CheckIn:
             verdict = Verdict(verdict.kind, guest.with_presence(check_in, check_out, at),
                               new_check_in=check_in, new_check_out=check_out)
         # Durable before visible: the verdict is only returned once this commit has happened.
-        self._store.record_scan(self._record(code, verdict, mode.value, change), change)
+        self._store.record_scan(self._record(code, verdict, log_mode or mode.value, change), change)
         if change is not None:
             self._notify()
         companions, counted = [], 0

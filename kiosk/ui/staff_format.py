@@ -40,6 +40,11 @@ def can_check_in(guest: Guest) -> bool:
     return guest_state(guest) == NOT_INSIDE
 
 
+def needs_override(guest: Guest) -> bool:
+    """A registration that is not confirmed, of a guest not inside: staff may admit them by override."""
+    return guest.deleted is None and guest.admission is Admission.NOT_CONFIRMED and not guest.is_inside
+
+
 def can_check_out(guest: Guest) -> bool:
     return guest_state(guest) == INSIDE
 

@@ -21,7 +21,7 @@ from kiosk.domain import Guest, Mode
 from kiosk.services.desk import Desk
 from kiosk.storage import StoreError
 from kiosk.ui.staff_detail import TOUCH_HEIGHT, GuestDetail, touch_button
-from kiosk.ui.staff_format import can_check_in, can_check_out, guest_state
+from kiosk.ui.staff_format import can_check_in, can_check_out, guest_state, needs_override
 
 SEARCH_DEBOUNCE_MS = 150
 COLUMNS = ("Name", "Company", "State", "Access code")
@@ -35,6 +35,8 @@ class GuestFinder(QWidget):
     """Reads through `Desk`; asks for actions with `act_requested(guest_id, Mode)`, never acts itself."""
 
     act_requested = Signal(str, object)
+    # Staff asked to admit a guest whose registration is not confirmed (the panel asks once more).
+    override_requested = Signal(str)
     failed = Signal(str)
     hint = Signal(str)
 
@@ -78,6 +80,9 @@ class GuestFinder(QWidget):
         self.check_out_button = touch_button("Check out")
         self.check_in_button.clicked.connect(lambda: self._act_on_selected(Mode.CHECK_IN))
         self.check_out_button.clicked.connect(lambda: self._act_on_selected(Mode.CHECK_OUT))
+        self.override_button = touch_button("Admit anyway…")
+        self.override_button.setToolTip("The registration is not confirmed: staff may admit the guest all the same")
+        self.override_button.clicked.connect(self._override_selected)
 
         left = QVBoxLayout()
         left.addWidget(self.search_edit)
@@ -85,6 +90,7 @@ class GuestFinder(QWidget):
         actions = QHBoxLayout()
         actions.addWidget(self.check_in_button)
         actions.addWidget(self.check_out_button)
+        actions.addWidget(self.override_button)
         right = QVBoxLayout()
         right.addWidget(self.detail, 1)
         right.addLayout(actions)
@@ -154,6 +160,8 @@ class GuestFinder(QWidget):
         self.detail.show_guest(guest, companions)
         self.check_in_button.setEnabled(guest is not None and can_check_in(guest))
         self.check_out_button.setEnabled(self._check_out_allowed and guest is not None and can_check_out(guest))
+        # Staff only, like check-out, and only for the one refusal staff may override.
+        self.override_button.setVisible(self._check_out_allowed and guest is not None and needs_override(guest))
 
     def _fill_row(self, row: int, guest: Guest) -> None:
         texts = (guest.display_name, guest.company, guest_state(guest), guest.access_code or "")
@@ -163,6 +171,11 @@ class GuestFinder(QWidget):
             if column == 0:
                 item.setData(Qt.ItemDataRole.UserRole, guest.id)
             self.results.setItem(row, column, item)
+
+    def _override_selected(self) -> None:
+        guest_id = self.selected_guest_id()
+        if guest_id:
+            self.override_requested.emit(guest_id)
 
     def _act_on_selected(self, mode: Mode) -> None:
         guest_id = self.selected_guest_id()

@@ -69,6 +69,8 @@ class StaffPanel(QWidget):
         self._get_mode = get_mode
         # The change the open undo question is about; "Yes" undoes that one or nothing.
         self._undo_target: str | None = None
+        # The guest the open override question is about (a registration that is not confirmed).
+        self._override_target: str | None = None
         font = self.font()
         font.setPointSizeF(max(font.pointSizeF(), 9.0) * 1.3)
         self.setFont(font)
@@ -84,6 +86,7 @@ class StaffPanel(QWidget):
         self.tabs = QTabWidget()
         self.finder = GuestFinder(desk, field_labels=field_labels)
         self.finder.act_requested.connect(self.act)
+        self.finder.override_requested.connect(self.ask_override)
         self.finder.failed.connect(lambda text: self._say(text, error=True))
         self.finder.hint.connect(self._say)
         # The finder's parts, for the window and tests to reach directly.
@@ -168,7 +171,7 @@ class StaffPanel(QWidget):
         self.confirm_label.setWordWrap(True)
         self.confirm_yes = touch_button("Yes, undo")
         self.confirm_no = touch_button("No")
-        self.confirm_yes.clicked.connect(self.undo_confirmed)
+        self.confirm_yes.clicked.connect(self._confirmed)
         self.confirm_no.clicked.connect(frame.hide)
         row.addWidget(self.confirm_label, 1)
         row.addWidget(self.confirm_yes)
@@ -261,10 +264,47 @@ class StaffPanel(QWidget):
         if last is None:
             self._say("Nothing to undo: this station has not checked anyone in or out yet.")
             return
-        self._undo_target = last.change_id
+        self._undo_target, self._override_target = last.change_id, None
         self.confirm_label.setText(undo_question(last, guest.display_name if guest else None))
+        self.confirm_yes.setText("Yes, undo")
         self.confirm_bar.show()
         self.confirm_no.setFocus()
+
+    def ask_override(self, guest_id: str) -> None:
+        """The one confirmation before staff admit a guest whose registration is not confirmed."""
+        if self._volunteer:
+            return  # an override is staff work, behind the PIN
+        guest = self._desk.guest(guest_id)
+        if guest is None:
+            return
+        self._override_target, self._undo_target = guest_id, None
+        self.confirm_label.setText(f"Admit {guest.display_name} although the registration is not confirmed? "
+                                   "The scan log keeps it as a staff override at this station.")
+        self.confirm_yes.setText("Yes, admit")
+        self.confirm_bar.show()
+        self.confirm_no.setFocus()
+
+    def override_confirmed(self) -> ScanOutcome | None:
+        self.confirm_bar.hide()
+        target, self._override_target = self._override_target, None
+        if target is None or self._volunteer:
+            return None
+        try:
+            outcome = self._checkin.admit_unconfirmed(target)
+        except (StoreError, ValueError) as exc:
+            self._say(f"Nothing was changed: {exc}", error=True)
+            return None
+        guest = outcome.verdict.guest
+        self._say(f"Admitted by staff override: {guest.display_name}" if guest else outcome.message)
+        self.outcome_made.emit(outcome)
+        self.finder.refresh_guest(target)
+        return outcome
+
+    def _confirmed(self) -> None:
+        if self._override_target is not None:
+            self.override_confirmed()
+        else:
+            self.undo_confirmed()
 
     def undo_confirmed(self) -> ScanOutcome | None:
         self.confirm_bar.hide()

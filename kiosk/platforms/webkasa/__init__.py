@@ -22,7 +22,8 @@ What it leaves out, and what kiosk does there:
 - Statuses at the door: CONFIRMED admitted; PENDING refused as not confirmed; CANCELLED refused as
   cancelled; ATTENDED already in (Webkasa gives no time: the check-in time is unknown, shown so). A
   status the document does not name makes the record malformed: skipped with one line, never guessed.
-  A staff override for PENDING is not built.
+  Staff may admit a PENDING registration all the same (CheckIn.admit_unconfirmed: one confirmation in the
+  staff detail, logged as a staff override).
 - `guest_count`: the guest's companion_count (they have no records of their own): the door asks how many
   came with the registrant, and the figures count them as people.
 - Paging: `limit`/`offset` until `meta.hasMore` is false. No largest `limit` is documented: kiosk asks for
