@@ -44,6 +44,14 @@ class StationConfig:
     staff_lock_s: float = 120.0
     # Which event platform the server is (kiosk.platforms); a config.json from before platforms had none.
     platform: str = "invitario"
+    # Badges (kiosk.badges): the OS print queue ("" is the system's default printer), the label size
+    # (kiosk.badges.sizes), whether the door prints a badge on a guest's first admission (off unless staff
+    # turn it on: a station without a printer must not raise a notice on every scan), and a badge
+    # station, which prints on a scan and checks no one in. A config.json from before has none of them.
+    printer: str = ""
+    badge_size: str = "62x100mm"
+    auto_print: bool = False
+    badge_station: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
 
 
