@@ -436,7 +436,9 @@ def _badge(station: Station, args: argparse.Namespace) -> int:
         end = "\n" if last or not sys.stderr.isatty() else "\r"
         print(f"kiosk: {line}", end=end, file=sys.stderr, flush=True)
 
-    found = run_badge(station.store, station.config.event_name, station.config.badge_size, args, _say, progress)
+    config = station.config
+    found = run_badge(station.store, config.event_name, config.badge_size, args, _say, progress,
+                      station=config.station, station_printer=config.printer)
     return EXIT_OK if found else EXIT_FAILED
 
 

@@ -31,7 +31,7 @@ def decoded_codes(pdf: Path, page: int = 1, dpi: int = 300) -> list[str]:
     from PIL import Image
 
     stem = pdf.with_suffix("")
-    subprocess.run(["pdftoppm", "-f", str(page), "-l", str(page), "-r", str(dpi), "-gray", "-png",
+    subprocess.run(["pdftoppm", "-q", "-f", str(page), "-l", str(page), "-r", str(dpi), "-gray", "-png",
                     "-singlefile", str(pdf), str(stem)], check=True)
     with Image.open(f"{stem}.png") as image:
         found = [b for b in zxingcpp.read_barcodes(image) if b.format == zxingcpp.BarcodeFormat.Code128]

@@ -1,4 +1,4 @@
-"""The badge print log: first badge and reprints told apart, failed jobs retried or dropped, an upgraded mirror gets it."""
+"""The badge print log: first badge and reprints told apart, failed jobs retried or dropped, upgraded mirrors get it."""
 
 from __future__ import annotations
 
