@@ -67,6 +67,8 @@ class StatusBar(QWidget):
         self.sync_age = QLabel()
         self.queued = QLabel()
         self.conflicts = QLabel()
+        # Badges the printer did not take (kiosk.services.badges): amber until printed or dropped.
+        self.badges = QLabel()
         self.counts = QLabel()
         self.problem = QLabel()
         self.clock = QLabel()
@@ -79,16 +81,17 @@ class StatusBar(QWidget):
             self.sync_age,
             self.queued,
             self.conflicts,
+            self.badges,
             self.counts,
             self.problem,
             self.clock,
             self.station,
             self.mode,
         )
-        for label in self._items[:5]:
+        for label in self._items[:6]:
             layout.addWidget(label)
         layout.addStretch(1)
-        for label in self._items[5:]:
+        for label in self._items[6:]:
             layout.addWidget(label)
         # What each item would say, in full and short; None: nothing to say now (no conflicts, a good clock).
         self._texts: dict[QLabel, str | None] = dict.fromkeys(self._items)
@@ -148,6 +151,12 @@ class StatusBar(QWidget):
         self.clock.setToolTip(snapshot.clock_warning or "")
         self._fit()
 
+    def show_print_notice(self, text: str) -> None:
+        """What happened to a badge the printer did not take ("" once none waits); stays until then."""
+        self._say(self.badges, text or None, "warn", "⚠ Badge not printed")
+        self.badges.setToolTip(text)
+        self._fit()
+
     def set_mode(self, mode: str) -> None:
         self._say(self.mode, f"Mode: {mode_label(mode)}", "", mode_label(mode))
         self._fit()
@@ -204,6 +213,7 @@ class StatusBar(QWidget):
             self.counts: 3,
             self.sync_age: 6 if self._stale else 4,
             self.conflicts: 7,
+            self.badges: 6.5,
             self.clock: 8,
         }
         return ranks.get(label, math.inf)
