@@ -7,9 +7,11 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from pytestqt.qtbot import QtBot
 
 from kiosk.badges.printing import badge_sender
 from kiosk.badges.sizes import SIZES
@@ -17,10 +19,14 @@ from kiosk.domain import Mode, VerdictKind
 from kiosk.domain.models import Admission, Guest
 from kiosk.services.badges import BadgeJobs, PrintOutcome
 from kiosk.services.checkin import CheckIn
+from kiosk.services.pin import PinGuard
 from kiosk.storage import Store
 from kiosk.storage.config import StationConfig, mirror_path, save_config
+from kiosk.ui.controller import StationController
+from kiosk.ui.main_window import MainWindow
 from tests.badges.cups_server import Cups, private_cups
 from tests.badges.pages import decoded_codes, need_poppler, page_sizes_mm
+from tests.ui.door_station import door_station
 
 pytestmark = pytest.mark.slow
 
@@ -126,3 +132,32 @@ def test_a_printer_that_is_not_there_fails_the_badge_with_its_name(tmp_path: Pat
             jobs.close()
         assert "no-such-printer is not there" in (outcome.error or "")
         assert store.print_job(job).state == "failed"  # type: ignore[union-attr]
+
+
+def test_the_door_on_a_disabled_cups_queue_admits_shows_the_notice_and_prints_on_retry(
+        cups: Cups, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, qtbot: QtBot) -> None:
+    monkeypatch.setenv("CUPS_SERVER", str(cups.socket))
+    with door_station(tmp_path / "d", GUESTS) as station:
+        station.config = replace(station.config, printer="badges", auto_print=True, badge_size="4x3in")
+        window = MainWindow(StationController(station), pin_guard=PinGuard(station.data_dir))
+        qtbot.addWidget(window)
+        window.show()
+        bar = window.status_bar
+        try:
+            cups.run("cupsdisable", "badges")
+            printed = len(cups.printed())
+            started = time.perf_counter()
+            outcome = window.controller.handle_scan("PRN-001")
+            assert time.perf_counter() - started < 0.5
+            assert outcome is not None and outcome.verdict.kind is VerdictKind.ADMITTED
+            qtbot.waitUntil(lambda: bar.said(bar.badges) is not None, timeout=10000)
+            assert "badges is stopped" in (bar.said(bar.badges) or "")
+            assert [j.state for j in station.store.print_log()] == ["failed"]
+            cups.run("cupsenable", "badges")
+            assert window.controller.retry_badges() == 1
+            qtbot.waitUntil(lambda: station.store.print_log()[0].state == "printed", timeout=10000)
+            pdf = cups.wait_printed(printed + 1)[-1]
+            assert decoded_codes(pdf) == ["PRN-001"]
+            assert [(round(w), round(h)) for w, h in page_sizes_mm(pdf)] == [(102, 76)]
+        finally:
+            window.close_now()

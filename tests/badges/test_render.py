@@ -111,3 +111,33 @@ def test_kiosk_badge_all_puts_every_live_guest_on_a4_sheets_with_a_progress_line
     # Name order: Guest 0002 ... 0009 on the first sheet, then 0010, 0011 and Zoë (no sort name: last).
     assert decoded_codes(pdf, page=1) == [f"C-{i:04d}" for i in range(2, 10)]
     assert decoded_codes(pdf, page=2) == ["C-0010", "C-0011", "ZOE-4711"]
+
+
+@pytest.mark.slow
+def test_ten_thousand_badges_on_a4_sheets_stream_in_bounded_memory(tmp_path: Path) -> None:
+    import resource
+    import subprocess
+    import sys
+    import time
+
+    need_poppler()
+    data = tmp_path / "station"
+    save_config(data, StationConfig(server_url="http://127.0.0.1:9", event_id="ev", station="North",
+                                    event_name="Big Summit"), "key")
+    with Store.open(mirror_path(data)) as store:
+        store.apply_pull_page([Guest(f"g-{i}", access_code=f"BIG-{i:05d}", name=f"Guest Number {i}",
+                                     sort_name=f"{i:05d}", company="Acme", highlight_color="#2a7de1")
+                               for i in range(10_000)], cursor="listed")
+    pdf = tmp_path / "all.pdf"
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "kiosk", "--data-dir", str(data), "badge", "--all", "--pdf",
+                           str(pdf)], capture_output=True, text=True, timeout=900,
+                          env={**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen"})
+    seconds = time.perf_counter() - started
+    assert done.returncode == 0, done.stderr
+    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(f"\nkiosk badge --all, 10,000 guests: {seconds:.1f} s, peak RSS {peak_mb:.0f} MB, "
+          f"{pdf.stat().st_size / 1e6:.1f} MB PDF")
+    assert "10000 of 10000 badges" in done.stderr and "1250 page(s)" in done.stdout
+    assert decoded_codes(pdf, page=1250)[-1] == "BIG-09999"
+    assert peak_mb < 500

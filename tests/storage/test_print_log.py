@@ -54,3 +54,15 @@ def test_an_upgraded_schema_3_mirror_gets_the_print_log_and_keeps_its_guests(
     db = Database(path)
     configure(db.conn)
     assert "print_log" in db.table_names()
+
+
+def test_a_config_json_from_before_badges_loads_with_printing_off(tmp_path: Path) -> None:
+    import json
+
+    from kiosk.storage.config import load_config
+
+    (tmp_path / "config.json").write_text(json.dumps({"server_url": "http://127.0.0.1:9", "event_id": "ev",
+                                                      "station": "North", "mode": "check-in"}))
+    config = load_config(tmp_path)
+    assert (config.printer, config.badge_size, config.auto_print, config.badge_station) == \
+        ("", "62x100mm", False, False)
