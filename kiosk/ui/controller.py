@@ -63,9 +63,9 @@ class StationController(QObject):
     synced = Signal(object)  # SyncReport, after every round
     problem = Signal(str)  # one line for staff when something could not be done
     scan_not_saved = Signal(str)  # a scan failed to save (e.g. a full disk): the door must show it too
-    # Badges: the amber notice ("" once no badge waits for staff), a badge that reached the printer (the
-    # guest's name), the badge station's answer to a scan (scheme, headline, detail).
-    badge_notice = Signal(str)
+    # Badges: the amber notice ("" once no badge waits for staff; in full and short), a badge that reached
+    # the printer (the guest's name), the badge station's answer to a scan (scheme, headline, detail).
+    badge_notice = Signal(str, str)  # in full (the tooltip), and short enough for the status bar
     badge_printed = Signal(str)
     badge_station_answer = Signal(str, str, str)
     _badges_done = Signal()  # raised on the print thread; queued onto the Qt thread
@@ -311,14 +311,15 @@ class StationController(QObject):
     def _tell_badges(self) -> None:
         failed = self.badges.failed()
         if not failed:
-            self.badge_notice.emit("")
+            self.badge_notice.emit("", "")
             return
         newest = failed[0]
         guest = self.station.store.get_guest(newest.guest_id)
         name = guest.display_name if guest is not None else newest.code
         more = f" ({len(failed)} badges wait: retry or drop them in the staff tools)" if len(failed) > 1 else \
             " (retry or drop it in the staff tools)"
-        self.badge_notice.emit(f"⚠ Badge of {name} not printed: {newest.error}{more}")
+        self.badge_notice.emit(f"⚠ Badge of {name} not printed: {newest.error}{more}",
+                               f"⚠ Badge not printed: {_short_reason(newest.error or '')}")
 
     def set_mode(self, mode: str | Mode) -> bool:
         """Switch check-in / check-out / toggle; remembered in the station's config for the next start."""
@@ -431,3 +432,12 @@ class StationController(QObject):
             log.info("sync round did not complete: %s", report.error)
         self.synced.emit(report)
         self.refresh_status()
+
+
+def _short_reason(error: str) -> str:
+    """A few words for the status bar from kiosk.badges.printing's one-line reasons (the tooltip has it all)."""
+    if "is stopped" in error:
+        return "printer stopped"
+    if "not there" in error or "no printer" in error:
+        return "no printer"
+    return "printer refused it"

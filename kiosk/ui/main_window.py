@@ -186,7 +186,7 @@ class MainWindow(QMainWindow):
         controller.problem.connect(self.status_bar.show_problem)
         controller.scan_not_saved.connect(self.show_not_saved)
         controller.badge_notice.connect(self.status_bar.show_print_notice)
-        controller.badge_notice.connect(lambda _text: self.staff_panel.detail.refresh_prints())
+        controller.badge_notice.connect(lambda _text, _short: self.staff_panel.detail.refresh_prints())
         controller.badge_station_answer.connect(self.show_badge_station_answer)
         self.staff_panel.detail.print_summary = controller.print_summary
         self.staff_panel.detail.print_badge.connect(self._reprint)

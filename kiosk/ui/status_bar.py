@@ -151,9 +151,11 @@ class StatusBar(QWidget):
         self.clock.setToolTip(snapshot.clock_warning or "")
         self._fit()
 
-    def show_print_notice(self, text: str) -> None:
-        """What happened to a badge the printer did not take ("" once none waits); stays until then."""
-        self._say(self.badges, text or None, "warn", "⚠ Badge not printed")
+    def show_print_notice(self, text: str, short: str = "") -> None:
+        """What happened to a badge the printer did not take ("" once none waits); stays until then.
+
+        The bar shows `short` (what went wrong) when the whole line does not fit; the tooltip has it all."""
+        self._say(self.badges, text or None, "warn", short or "⚠ Badge not printed")
         self.badges.setToolTip(text)
         self._fit()
 

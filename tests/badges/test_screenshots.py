@@ -63,3 +63,31 @@ def test_a_picture_of_the_print_settings(shots: Path, qtbot: QtBot) -> None:
     assert dialog.chosen() == {"printer": "Brother_QL-820NWB", "size": "62x100mm", "auto_print": True,
                                "badge_station": False}
     assert dialog.grab().save(str(shots / "print-settings.png"))
+
+
+def test_a_picture_of_the_door_with_a_badge_the_printer_did_not_take(shots: Path, qtbot: QtBot, tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from kiosk.services.pin import PinGuard
+    from kiosk.ui.controller import StationController
+    from kiosk.ui.main_window import MainWindow
+    from tests.ui.door_station import door_station
+
+    def out_of_paper(guest: Guest, printer: str, size: str) -> None:
+        raise RuntimeError(f"{printer} is stopped (off, out of paper or disabled)")
+
+    with door_station(tmp_path / "d", [MARIA]) as station:
+        station.config = replace(station.config, printer="Brother_QL-820NWB", auto_print=True)
+        window = MainWindow(StationController(station, badge_send=out_of_paper), pin_guard=PinGuard(station.data_dir))
+        qtbot.addWidget(window)
+        window.resize(1280, 800)
+        window.show()
+        try:
+            window.controller.handle_scan("MJNG2345")
+            bar = window.status_bar
+            qtbot.waitUntil(lambda: bar.said(bar.badges) is not None, timeout=5000)
+            assert bar.badges in bar.shown_items()
+            qtbot.wait(200)  # the bar lays itself out again on the next pass of the event loop
+            assert window.grab().save(str(shots / "door-badge-not-printed.png"))
+        finally:
+            window.close_now()
