@@ -50,6 +50,13 @@ class BadgeJobs:
         # One thread: jobs reach the printer in the order they were asked for, one at a time.
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kiosk-badge-print")
 
+    def recover(self) -> int:
+        """At start: jobs this station left `sending` when it last closed are failed, for staff to retry or drop.
+
+        Whether such a badge reached the printer is not known; printing it again is staff's call, not the door's."""
+        return self._store.fail_unfinished_prints(self._station, "not known whether it printed: the station "
+                                                  "closed while it was being sent")
+
     def on_admitted(self, guest: Guest) -> int | None:
         """The door admitted the guest: their first badge, if auto-print is on and they have none yet."""
         if not self.auto_print or self._store.has_badge(guest.id):

@@ -42,6 +42,13 @@ def retry_print(conn: sqlite3.Connection, job_id: int) -> bool:
     return cursor.rowcount == 1
 
 
+def fail_unfinished(conn: sqlite3.Connection, station: str, reason: str, at: str) -> int:
+    """The station's jobs still `sending` become `failed` (staff may retry them); how many."""
+    cursor = conn.execute("UPDATE print_log SET state = 'failed', error = ?, finished_at = ? "
+                          "WHERE station = ? AND state = 'sending'", (reason, at, station))
+    return cursor.rowcount
+
+
 def get(conn: sqlite3.Connection, job_id: int) -> PrintRecord | None:
     row = conn.execute(f"SELECT {_COLUMNS} FROM print_log WHERE id = ?", (job_id,)).fetchone()
     return None if row is None else _record(row)

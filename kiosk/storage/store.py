@@ -329,6 +329,11 @@ class Store:
         with self._write() as conn:
             return printlog.retry_print(conn, job_id)
 
+    def fail_unfinished_prints(self, station: str, reason: str) -> int:
+        """Jobs of `station` left `sending` (the window closed or crashed mid-send) become failed; how many."""
+        with self._write() as conn:
+            return printlog.fail_unfinished(conn, station, reason, format_time(utcnow()) or "")
+
     def print_job(self, job_id: int) -> PrintRecord | None:
         return printlog.get(self._conn, job_id)
 

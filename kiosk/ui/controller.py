@@ -89,6 +89,8 @@ class StationController(QObject):
         self.badges = BadgeJobs(station.store, config.station, badge_send, printer=config.printer,
                                 size=config.badge_size, auto_print=config.auto_print, notify=self._badges_done.emit)
         self._badges_done.connect(self.collect_badges)
+        with contextlib.suppress(StoreError):
+            self.badges.recover()
         self._clock = clock
         self.checkin = station.make_checkin(clock=clock, on_queued=self._on_queued)
         self.desk = station.desk
@@ -378,6 +380,7 @@ class StationController(QObject):
         self._task = loop.create_task(self._sync_loop.run())
         self._clock_timer.start()
         self.refresh_status()
+        self._tell_badges()  # a badge that failed before the window last closed still waits for staff
 
     def sync_now(self) -> None:
         """Staff asked for a round now (e.g. the network is back): skip any back-off wait."""

@@ -36,6 +36,15 @@ def test_a_second_badge_of_a_guest_is_a_reprint_and_a_failed_one_is_retried_once
         assert store.print_log() == []
 
 
+def test_a_job_left_sending_by_a_closed_station_is_failed_for_staff(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "s.sqlite3") as store:
+        mine = store.log_print("g-1", "C-1", "North", "auto", "", "a6")
+        other = store.log_print("g-2", "C-2", "South", "auto", "", "a6")
+        assert store.fail_unfinished_prints("North", "closed") == 1
+        assert (store.print_job(mine).state, store.print_job(other).state) == ("failed", "sending")  # type: ignore[union-attr]
+        assert store.retry_print(mine)
+
+
 def test_an_upgraded_schema_3_mirror_gets_the_print_log_and_keeps_its_guests(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "s.sqlite3"
