@@ -80,6 +80,7 @@ class GuestDetail(QScrollArea):
         self._form = QFormLayout()
         # The guest's badges from the print log, one line; set by the window (the widget reads no store).
         self.print_summary: Callable[[str], str] | None = None
+        self.printing_allowed = True
         self._badge_row = QHBoxLayout()
         self.badge_label = plain_label()
         self.badge_button = touch_button("Print badge")
@@ -139,7 +140,8 @@ class GuestDetail(QScrollArea):
         self.badge_label.setText(summary or "No badge printed at this station")
         self.badge_button.setText("Reprint badge" if summary else "Print badge")
         self.badge_label.setVisible(self.guest_id is not None)
-        self.badge_button.setVisible(self.guest_id is not None and self.print_summary is not None)
+        self.badge_button.setVisible(self.guest_id is not None and self.print_summary is not None
+                                     and self.printing_allowed)
 
     def _print_clicked(self) -> None:
         if self.guest_id is not None:

@@ -128,6 +128,13 @@ def test_staff_drop_a_failed_badge_and_reprint_from_the_guests_detail(qtbot: QtB
             qtbot.waitUntil(lambda: len(printer.printed) == 2, timeout=5000)
             qtbot.waitUntil(lambda: "Badges printed: 2 (1 reprint)" in detail.badge_label.text(), timeout=5000)
             assert [j.reprint for j in station.store.print_log()] == [True, False, False]
+            # A door volunteer (search and check in, no PIN) sees the badges but prints none.
+            window.staff_panel.set_volunteer(True)
+            detail.show_guest(guest)
+            assert detail.badge_button.isHidden() and not detail.badge_label.isHidden()
+            window.staff_panel.set_volunteer(False)
+            detail.show_guest(guest)
+            assert not detail.badge_button.isHidden()
         finally:
             window.close_now()
 
