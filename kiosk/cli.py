@@ -105,6 +105,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--timezone", default=None, metavar="ZONE",
                    help="write times in this IANA time zone, e.g. Europe/Berlin (default: this computer's)")
 
+    from kiosk.badges.cli import add_badge_arguments
+
+    add_badge_arguments(sub.add_parser("badge", help="write a guest's badge, or every guest's on A4 sheets, to a PDF"))
+
     p = sub.add_parser("demo", help="try the kiosk: a demo server in this process, a station and the window")
     p.add_argument("--data-dir", dest="demo_data_dir", type=Path, default=None, metavar="DIR",
                    help="keep the demo's station and server data here (default: a temporary dir)")
@@ -184,7 +188,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             from kiosk.platforms.invitario.emulator.cli import run_serve
 
             return run_serve(args)
-        if args.command in ("sync", "scan", "status", "conflicts", "export", "stats"):
+        if args.command in ("sync", "scan", "status", "conflicts", "export", "stats", "badge"):
             return asyncio.run(_with_station(data_dir, args))
         build_parser().print_help()
         return EXIT_USAGE
@@ -367,6 +371,8 @@ async def _with_station(data_dir: Path, args: argparse.Namespace) -> int:
             return _export(station, args)
         if args.command == "stats":
             return _stats(station, args)
+        if args.command == "badge":
+            return _badge(station, args)
         return _conflicts(station, args)
     finally:
         await station.aclose()
@@ -444,6 +450,20 @@ def _export(station: Station, args: argparse.Namespace) -> int:
     if args.scans is not None:
         _say(f"{export_scans(station.store, args.scans, zone)} scan(s) written to {args.scans}")
     return EXIT_OK
+
+
+def _badge(station: Station, args: argparse.Namespace) -> int:
+    from kiosk.badges.cli import run_badge
+
+    def progress(line: str, last: bool) -> None:
+        # One line rewritten in a terminal; whole lines in a log.
+        end = "\n" if last or not sys.stderr.isatty() else "\r"
+        print(f"kiosk: {line}", end=end, file=sys.stderr, flush=True)
+
+    config = station.config
+    found = run_badge(station.store, config.event_name, config.badge_size, args, _say, progress,
+                      station=config.station, station_printer=config.printer)
+    return EXIT_OK if found else EXIT_FAILED
 
 
 def _stats(station: Station, args: argparse.Namespace) -> int:

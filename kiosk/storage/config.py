@@ -47,6 +47,14 @@ class StationConfig:
     # The session a door serves, for platforms that track attendance per session (Conferences i/o); a
     # config.json from before sessions has none.
     session: str = ""
+    # Badges (kiosk.badges): the OS print queue ("" is the system's default printer), the label size
+    # (kiosk.badges.sizes), whether the door prints a badge on a guest's first admission (off unless staff
+    # turn it on: a station without a printer must not raise a notice on every scan), and a badge
+    # station, which prints on a scan and checks no one in. A config.json from before has none of them.
+    printer: str = ""
+    badge_size: str = "62x100mm"
+    auto_print: bool = False
+    badge_station: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
 
 

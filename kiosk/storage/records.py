@@ -94,3 +94,23 @@ class SyncState:
     last_error: str | None = None
     clock_offset: float = 0.0
     online: bool | None = None
+
+
+@dataclass(frozen=True)
+class PrintRecord:
+    """One badge in the print log: asked for at `at` by `by` at `station`, and how it stands."""
+
+    id: int
+    guest_id: str
+    code: str
+    at: datetime
+    station: str
+    by: str
+    printer: str
+    size: str
+    reprint: bool
+    attempts: int
+    # sending, printed, failed or dropped
+    state: str
+    error: str | None
+    finished_at: datetime | None

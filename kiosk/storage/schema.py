@@ -217,7 +217,26 @@ def _m3_neutral_guest(db: Database) -> None:
     )
 
 
-MIGRATIONS: list[Callable[[Database], None]] = [_m1_initial, _m2_full_listing, _m3_neutral_guest]
+def _m4_print_log(db: Database) -> None:
+    """The badge print log: one row per badge asked for, its attempts and how it ended.
+
+    `reprint` is 1 when the guest already had a badge printed or under way at this station (a reprint is
+    counted, the first badge is not); `by` says who asked (auto on admission, staff, the badge station, the
+    command line). A failed job stays `failed` until staff retry it (back to `sending`) or drop it.
+    """
+    db.execute(
+        "CREATE TABLE print_log (id INTEGER PRIMARY KEY, guest_id TEXT NOT NULL, code TEXT NOT NULL, "
+        "at TEXT NOT NULL, station TEXT NOT NULL, by TEXT NOT NULL, printer TEXT NOT NULL, size TEXT NOT NULL, "
+        "reprint INTEGER NOT NULL CHECK (reprint IN (0, 1)), attempts INTEGER NOT NULL DEFAULT 1, "
+        "state TEXT NOT NULL CHECK (state IN ('sending', 'printed', 'failed', 'dropped')), "
+        "error TEXT, finished_at TEXT)"
+    )
+    db.execute("CREATE INDEX print_log_guest ON print_log (guest_id)")
+    # The door's notice and the staff list ask for the failed jobs often: a partial index of only those.
+    db.execute("CREATE INDEX print_log_failed ON print_log (id) WHERE state = 'failed'")
+
+
+MIGRATIONS: list[Callable[[Database], None]] = [_m1_initial, _m2_full_listing, _m3_neutral_guest, _m4_print_log]
 
 
 def user_version(conn: sqlite3.Connection) -> int:

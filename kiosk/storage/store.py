@@ -22,13 +22,14 @@ from sqlite_utils import Database
 
 from kiosk.domain.models import Change, Guest
 from kiosk.domain.timeutil import format_time, parse_time, utcnow
-from kiosk.storage import attendance, dbfiles, mirror, outbox, statistics
+from kiosk.storage import attendance, dbfiles, mirror, outbox, printlog, statistics
 from kiosk.storage.records import (
     Attendance,
     Conflict,
     DoorFigures,
     EmptyListing,
     ListingNotOpen,
+    PrintRecord,
     ScanRecord,
     StoreError,
     SyncState,
@@ -311,6 +312,39 @@ class Store:
         row = self._conn.execute("SELECT count FROM companions_in WHERE guest_id = ?", (guest_id,)).fetchone()
         return None if row is None else int(row[0])
 
+    # --- badge print log
+
+    def log_print(self, guest_id: str, code: str, station: str, by: str, printer: str, size: str) -> int:
+        """A new badge job (`sending`), counted as a reprint when the guest has had one; its id."""
+        with self._write() as conn:
+            return printlog.log_print(conn, guest_id, code, format_time(utcnow()) or "", station, by, printer, size)
+
+    def finish_print(self, job_id: int, state: str, error: str | None = None) -> None:
+        """How the job ended: printed (it reached the print system), failed (with why) or dropped."""
+        with self._write() as conn:
+            printlog.finish_print(conn, job_id, state, error, format_time(utcnow()) or "")
+
+    def retry_print(self, job_id: int) -> bool:
+        """A failed job goes back to sending; False when it is not failed (printed or dropped meanwhile)."""
+        with self._write() as conn:
+            return printlog.retry_print(conn, job_id)
+
+    def fail_unfinished_prints(self, station: str, reason: str) -> int:
+        """Jobs of `station` left `sending` (the window closed or crashed mid-send) become failed; how many."""
+        with self._write() as conn:
+            return printlog.fail_unfinished(conn, station, reason, format_time(utcnow()) or "")
+
+    def print_job(self, job_id: int) -> PrintRecord | None:
+        return printlog.get(self._conn, job_id)
+
+    def print_log(self, limit: int = 50, *, guest_id: str | None = None, state: str | None = None) -> list[PrintRecord]:
+        """The newest badge jobs first (of one guest, or in one state, when given)."""
+        return printlog.recent(self._conn, limit, guest_id, state)
+
+    def has_badge(self, guest_id: str) -> bool:
+        """A badge printed, on its way or failed and waiting for staff: the first admission's print is done."""
+        return printlog.has_badge(self._conn, guest_id)
+
     # --- outbox and scan log
 
     def record_scan(self, scan: ScanRecord, change: Change | None = None) -> None:
@@ -413,13 +447,14 @@ class Store:
         return "\n".join(problems)
 
     def wipe(self) -> None:
-        """Delete every guest, queued change, scan and the sync state; the schema stays."""
+        """Delete every guest, queued change, scan, badge job and the sync state; the schema stays."""
         with self._write() as conn:
             conn.execute("DELETE FROM guests")
             conn.execute("INSERT INTO guests_fts (guests_fts) VALUES ('delete-all')")
             conn.execute("DELETE FROM outbox")
             conn.execute("DELETE FROM scans")
             conn.execute("DELETE FROM companions_in")
+            conn.execute("DELETE FROM print_log")  # it names guests: it goes with them
             conn.execute(
                 "UPDATE sync_state SET cursor = NULL, last_success = NULL, last_attempt = NULL, "
                 "last_error = NULL, clock_offset = 0, online = NULL, listing_open = NULL WHERE id = 1"

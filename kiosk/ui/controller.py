@@ -22,8 +22,10 @@ from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from kiosk.domain import Mode
+from kiosk.domain import Guest, Mode, VerdictKind, normalise_code
+from kiosk.domain.codes import is_plausible_code
 from kiosk.domain.timeutil import utcnow
+from kiosk.services.badges import BadgeJobs, PrintOutcome, Send
 from kiosk.services.checkin import ScanOutcome
 from kiosk.services.desk import StatusSnapshot
 from kiosk.services.export import export_attendance, time_zone
@@ -61,6 +63,12 @@ class StationController(QObject):
     synced = Signal(object)  # SyncReport, after every round
     problem = Signal(str)  # one line for staff when something could not be done
     scan_not_saved = Signal(str)  # a scan failed to save (e.g. a full disk): the door must show it too
+    # Badges: the amber notice ("" once no badge waits for staff; in full and short), a badge that reached
+    # the printer (the guest's name), the badge station's answer to a scan (scheme, headline, detail).
+    badge_notice = Signal(str, str)  # in full (the tooltip), and short enough for the status bar
+    badge_printed = Signal(str)
+    badge_station_answer = Signal(str, str, str)
+    _badges_done = Signal()  # raised on the print thread; queued onto the Qt thread
 
     def __init__(
         self,
@@ -68,10 +76,21 @@ class StationController(QObject):
         *,
         clock: Callable[[], datetime] = utcnow,
         status_interval_ms: int = 1000,
+        badge_send: Send | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self.station = station
+        config = station.config
+        if badge_send is None:
+            from kiosk.badges.printing import badge_sender
+
+            badge_send = badge_sender(config.event_name or config.event_id)
+        self.badges = BadgeJobs(station.store, config.station, badge_send, printer=config.printer,
+                                size=config.badge_size, auto_print=config.auto_print, notify=self._badges_done.emit)
+        self._badges_done.connect(self.collect_badges)
+        with contextlib.suppress(StoreError):
+            self.badges.recover()
         self._clock = clock
         self.checkin = station.make_checkin(clock=clock, on_queued=self._on_queued)
         self.desk = station.desk
@@ -121,6 +140,9 @@ class StationController(QObject):
 
     def handle_scan(self, code: str) -> ScanOutcome | None:
         """Decide a scanned code in the current mode; the verdict is durable before `outcome` fires."""
+        if self.station.config.badge_station:
+            self._badge_station_scan(code)
+            return None
         return self._act(lambda: self.checkin.scan(code, self._mode), "This scan could not be saved",
                          at_the_door=True)
 
@@ -201,8 +223,105 @@ class StationController(QObject):
             return None
         if outcome is not None and emit:
             self.outcome.emit(outcome)
+        if outcome is not None and outcome.verdict.kind is VerdictKind.ADMITTED and outcome.verdict.guest is not None:
+            # After the verdict is on screen: the badge only queues here, the print thread does the rest.
+            self._print_badge(outcome.verdict.guest, auto=True)
         self._refresh_timer.start()
         return outcome
+
+    # --- badges
+
+    def reprint(self, guest_id: str) -> bool:
+        """Staff asked for the guest's badge (again); False, and one line, if it could not be queued."""
+        guest = self.station.store.get_guest(guest_id)
+        return guest is not None and self._print_badge(guest, auto=False)
+
+    def retry_badges(self) -> int:
+        """Send every failed badge again; how many were sent."""
+        sent = sum(self.badges.retry(job.id) for job in self.badges.failed())
+        self._tell_badges()
+        return sent
+
+    def drop_badges(self) -> int:
+        """Give up on every failed badge (each stays in the print log as dropped); how many."""
+        failed = self.badges.failed()
+        for job in failed:
+            self.badges.drop(job.id)
+        self._tell_badges()
+        return len(failed)
+
+    def print_summary(self, guest_id: str) -> str:
+        """The guest's badges from the print log in one line, for the staff detail."""
+        jobs = self.station.store.print_log(20, guest_id=guest_id)
+        if not jobs:
+            return ""
+        printed = [j for j in jobs if j.state == "printed"]
+        last = jobs[0]
+        text = f"Badges printed: {len(printed)}"
+        if reprints := sum(j.reprint for j in printed):
+            text += f" ({reprints} reprint{'s' if reprints != 1 else ''})"
+        when = last.at.astimezone().strftime("%H:%M")
+        return text + f"; last {last.state} {when} at {last.station} ({last.by})"
+
+    def set_badge_settings(self, *, printer: str, size: str, auto_print: bool, badge_station: bool) -> None:
+        """Staff's print settings: used from the next badge on and kept in the station's config."""
+        self.station.config = replace(self.station.config, printer=printer, badge_size=size, auto_print=auto_print,
+                                      badge_station=badge_station)
+        self.badges.printer, self.badges.size, self.badges.auto_print = printer, size, auto_print
+        try:
+            save_config(self.station.data_dir, self.station.config)
+        except OSError as err:
+            log.warning("the print settings are used but could not be saved: %s", err)
+            self.problem.emit(f"The print settings could not be saved: {err}")
+
+    def collect_badges(self) -> list[PrintOutcome]:
+        """Finish the jobs the print thread is done with in the print log, and tell the window."""
+        try:
+            outcomes = self.badges.collect()
+        except StoreError as err:
+            log.error("the print log could not be written: %s", err)
+            return []
+        for outcome in outcomes:
+            if outcome.ok:
+                self.badge_printed.emit(outcome.name)
+        self._tell_badges()
+        return outcomes
+
+    def _print_badge(self, guest: Guest, *, auto: bool, by: str = "staff") -> bool:
+        try:
+            if auto:
+                self.badges.on_admitted(guest)
+            else:
+                self.badges.request(guest, by=by)
+        except StoreError as err:
+            log.error("badge not queued: %s", err)
+            self.problem.emit(f"The badge could not be queued: {err}")
+            return False
+        return True
+
+    def _badge_station_scan(self, code: str) -> None:
+        # A self-service badge table: the code finds the guest, the badge prints, nothing is checked in.
+        key = normalise_code(code)
+        guest = self.station.store.find_guest(key) if is_plausible_code(key) else None
+        if guest is None or guest.deleted is not None or not guest.admission.may_enter:
+            self.badge_station_answer.emit("red", "No badge for this code",
+                                           "Please ask at the desk: this code is not on the guest list.")
+            return
+        if self._print_badge(guest, auto=False, by="badge station"):
+            self.badge_station_answer.emit("green", "Your badge is printing", guest.display_name)
+
+    def _tell_badges(self) -> None:
+        failed = self.badges.failed()
+        if not failed:
+            self.badge_notice.emit("", "")
+            return
+        newest = failed[0]
+        guest = self.station.store.get_guest(newest.guest_id)
+        name = guest.display_name if guest is not None else newest.code
+        more = f" ({len(failed)} badges wait: retry or drop them in the staff tools)" if len(failed) > 1 else \
+            " (retry or drop it in the staff tools)"
+        self.badge_notice.emit(f"⚠ Badge of {name} not printed: {newest.error}{more}",
+                               f"⚠ Badge not printed: {_short_reason(newest.error or '')}")
 
     def set_mode(self, mode: str | Mode) -> bool:
         """Switch check-in / check-out / toggle; remembered in the station's config for the next start."""
@@ -261,6 +380,7 @@ class StationController(QObject):
         self._task = loop.create_task(self._sync_loop.run())
         self._clock_timer.start()
         self.refresh_status()
+        self._tell_badges()  # a badge that failed before the window last closed still waits for staff
 
     def sync_now(self) -> None:
         """Staff asked for a round now (e.g. the network is back): skip any back-off wait."""
@@ -275,6 +395,8 @@ class StationController(QObject):
     async def stop(self) -> None:
         """Stop background sync: a round in flight gets a short grace, then is cancelled; safe twice."""
         self.halt_timers()
+        # A badge being sent finishes on its thread; its log row stays `sending` if the window closes first.
+        self.badges.close(wait=False)
         sync_loop, task = self._sync_loop, self._task
         self._sync_loop = self._task = None
         if sync_loop is not None:
@@ -313,3 +435,12 @@ class StationController(QObject):
             log.info("sync round did not complete: %s", report.error)
         self.synced.emit(report)
         self.refresh_status()
+
+
+def _short_reason(error: str) -> str:
+    """A few words for the status bar from kiosk.badges.printing's one-line reasons (the tooltip has it all)."""
+    if "is stopped" in error:
+        return "printer stopped"
+    if "not there" in error or "no printer" in error:
+        return "no printer"
+    return "printer refused it"

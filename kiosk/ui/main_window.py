@@ -35,12 +35,14 @@ from kiosk.services.sync import SyncReport
 from kiosk.ui import pin_dialog
 from kiosk.ui.controller import StationController
 from kiosk.ui.export_tool import ExportTool
+from kiosk.ui.print_settings import PrintSettings
 from kiosk.ui.scan_filter import ScanFilter
 from kiosk.ui.sounds import Sounds
 from kiosk.ui.staff_format import usable_labels
 from kiosk.ui.staff_lock import StaffIdleLock
 from kiosk.ui.staff_panel import StaffPanel
 from kiosk.ui.status_bar import StatusBar
+from kiosk.ui.verdict_text import Screen
 from kiosk.ui.verdict_view import ReadyView, VerdictView
 
 log = logging.getLogger(__name__)
@@ -183,6 +185,11 @@ class MainWindow(QMainWindow):
         controller.synced.connect(self._synced)
         controller.problem.connect(self.status_bar.show_problem)
         controller.scan_not_saved.connect(self.show_not_saved)
+        controller.badge_notice.connect(self.status_bar.show_print_notice)
+        controller.badge_notice.connect(lambda _text, _short: self.staff_panel.detail.refresh_prints())
+        controller.badge_station_answer.connect(self.show_badge_station_answer)
+        self.staff_panel.detail.print_summary = controller.print_summary
+        self.staff_panel.detail.print_badge.connect(self._reprint)
         self.show_ready()
 
     # --- pages
@@ -219,6 +226,37 @@ class MainWindow(QMainWindow):
         )
         self.pages.setCurrentWidget(self.verdict)
         self.verdict.setFocus()
+
+    def show_badge_station_answer(self, scheme: str, headline: str, detail: str) -> None:
+        """The badge station's answer to a scan: the badge prints (green), or the code found nobody (red)."""
+        self._dismiss_dialogs()
+        self._remember_return_page()
+        symbol = "✔" if scheme == "green" else "✖"
+        self.verdict.show_plain(Screen(scheme, symbol, headline, detail, strip_label=detail[:40]), "")
+        self.pages.setCurrentWidget(self.verdict)
+        self.verdict.setFocus()
+
+    def _reprint(self, guest_id: str) -> None:
+        if self.controller.reprint(guest_id):
+            self.staff_panel.say("The badge is on its way to the printer.")
+        self.staff_panel.detail.refresh_prints()
+
+    def open_print_settings(self) -> PrintSettings:
+        """Staff's badge settings; saved in the station's config when staff press Save."""
+        from kiosk.badges.printing import printer_names
+
+        c = self.controller
+        dialog = PrintSettings(c.station.config, printer_names(), failed=len(c.badges.failed()),
+                               retry=c.retry_badges, drop=c.drop_badges, parent=self)
+
+        def save() -> None:
+            chosen = dialog.chosen()
+            c.set_badge_settings(printer=str(chosen["printer"]), size=str(chosen["size"]),
+                                 auto_print=bool(chosen["auto_print"]), badge_station=bool(chosen["badge_station"]))
+
+        dialog.accepted.connect(save)
+        dialog.open()
+        return dialog
 
     def _dismiss_dialogs(self) -> None:
         # A guest's verdict goes in front of whatever staff left open (a PIN keypad, a question):
@@ -277,6 +315,7 @@ class MainWindow(QMainWindow):
         self.export_tool = ExportTool(self, self.controller, self.staff_panel.say)
         self.staff_panel.statistics.wanted.connect(self._refresh_statistics)
         self.add_staff_tool("Export attendance…", self.export_tool.run)
+        self.add_staff_tool("Badge printing…", self.open_print_settings)
         if self.pin_guard is not None:
             self.add_staff_tool("Set staff PIN…", self.set_pin)
         self.staff_panel.set_exit_tool(self._tool_button("Exit kiosk", self.close))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
@@ -59,9 +59,11 @@ class CompanionRow(QWidget):
 
 
 class GuestDetail(QScrollArea):
-    """Shows one guest; emits `companion_check_in(guest_id)` when a companion's button is pressed."""
+    """Shows one guest; emits `companion_check_in(guest_id)` when a companion's button is pressed, and
+    `print_badge(guest_id)` for a (re)print of their badge."""
 
     companion_check_in = Signal(str)
+    print_badge = Signal(str)
 
     def __init__(self, parent: QWidget | None = None, *, field_labels: Mapping[str, str] | None = None) -> None:
         super().__init__(parent)
@@ -76,10 +78,20 @@ class GuestDetail(QScrollArea):
         font.setBold(True)
         self.name_label.setFont(font)
         self._form = QFormLayout()
+        # The guest's badges from the print log, one line; set by the window (the widget reads no store).
+        self.print_summary: Callable[[str], str] | None = None
+        self.printing_allowed = True
+        self._badge_row = QHBoxLayout()
+        self.badge_label = plain_label()
+        self.badge_button = touch_button("Print badge")
+        self.badge_button.clicked.connect(self._print_clicked)
+        self._badge_row.addWidget(self.badge_label, 1)
+        self._badge_row.addWidget(self.badge_button)
         self._companions_title = QLabel("Companions")
         self._companions_box = QVBoxLayout()
         self._layout.addWidget(self.name_label)
         self._layout.addLayout(self._form)
+        self._layout.addLayout(self._badge_row)
         self._layout.addWidget(self._companions_title)
         self._layout.addLayout(self._companions_box)
         self._layout.addStretch(1)
@@ -102,6 +114,8 @@ class GuestDetail(QScrollArea):
             self.name_label.setText("Pick a guest from the list.")
             self.name_label.setStyleSheet("")
             self._companions_title.hide()
+            self.badge_label.hide()
+            self.badge_button.hide()
             return
         self.name_label.setText(guest.display_name)
         # The back office's highlight colour (e.g. VIP) as a bar beside the name.
@@ -111,6 +125,7 @@ class GuestDetail(QScrollArea):
         self.name_label.setStyleSheet(bar)
         for label, text in detail_rows(guest, labels=self._field_labels):
             self._form.addRow(f"{label}:", plain_label(text))
+        self.refresh_prints()
         companions = companions or []
         self._companions_title.setVisible(bool(companions))
         for companion in companions:
@@ -118,6 +133,19 @@ class GuestDetail(QScrollArea):
             row.check_in_requested.connect(self.companion_check_in)
             self._companions_box.addWidget(row)
             self.companion_rows.append(row)
+
+    def refresh_prints(self) -> None:
+        """The badge line and button for the guest shown, from the print log as it is now."""
+        summary = self.print_summary(self.guest_id) if self.print_summary and self.guest_id else ""
+        self.badge_label.setText(summary or "No badge printed at this station")
+        self.badge_button.setText("Reprint badge" if summary else "Print badge")
+        self.badge_label.setVisible(self.guest_id is not None)
+        self.badge_button.setVisible(self.guest_id is not None and self.print_summary is not None
+                                     and self.printing_allowed)
+
+    def _print_clicked(self) -> None:
+        if self.guest_id is not None:
+            self.print_badge.emit(self.guest_id)
 
     def form_texts(self) -> dict[str, str]:
         """The shown label -> text pairs (for tests and accessibility checks)."""

@@ -198,6 +198,9 @@ class StaffPanel(QWidget):
             self._undo_target = None
             self.tabs.setCurrentIndex(0)
         self.finder.set_check_out_allowed(not volunteer)
+        # A reprint is staff work: a second badge of a guest can be handed to someone else.
+        self.detail.printing_allowed = not volunteer
+        self.detail.refresh_prints()
 
     def add_station_tool(self, button: QPushButton) -> None:
         """A button among the station tools (sync now, full screen, PIN; the demo's server switch)."""

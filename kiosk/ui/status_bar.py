@@ -67,6 +67,8 @@ class StatusBar(QWidget):
         self.sync_age = QLabel()
         self.queued = QLabel()
         self.conflicts = QLabel()
+        # Badges the printer did not take (kiosk.services.badges): amber until printed or dropped.
+        self.badges = QLabel()
         self.counts = QLabel()
         self.problem = QLabel()
         self.clock = QLabel()
@@ -79,16 +81,17 @@ class StatusBar(QWidget):
             self.sync_age,
             self.queued,
             self.conflicts,
+            self.badges,
             self.counts,
             self.problem,
             self.clock,
             self.station,
             self.mode,
         )
-        for label in self._items[:5]:
+        for label in self._items[:6]:
             layout.addWidget(label)
         layout.addStretch(1)
-        for label in self._items[5:]:
+        for label in self._items[6:]:
             layout.addWidget(label)
         # What each item would say, in full and short; None: nothing to say now (no conflicts, a good clock).
         self._texts: dict[QLabel, str | None] = dict.fromkeys(self._items)
@@ -148,6 +151,14 @@ class StatusBar(QWidget):
         self.clock.setToolTip(snapshot.clock_warning or "")
         self._fit()
 
+    def show_print_notice(self, text: str, short: str = "") -> None:
+        """What happened to a badge the printer did not take ("" once none waits); stays until then.
+
+        The bar shows `short` (what went wrong) when the whole line does not fit; the tooltip has it all."""
+        self._say(self.badges, text or None, "warn", short or "⚠ Badge not printed")
+        self.badges.setToolTip(text)
+        self._fit()
+
     def set_mode(self, mode: str) -> None:
         self._say(self.mode, f"Mode: {mode_label(mode)}", "", mode_label(mode))
         self._fit()
@@ -204,6 +215,7 @@ class StatusBar(QWidget):
             self.counts: 3,
             self.sync_age: 6 if self._stale else 4,
             self.conflicts: 7,
+            self.badges: 6.5,
             self.clock: 8,
         }
         return ranks.get(label, math.inf)

@@ -239,9 +239,12 @@ class VerdictView(QWidget):
 
     def show_failure(self, headline: str, detail: str) -> None:
         """A scan that could not be saved: red, so the guest waits and staff look, and no guest shown."""
+        self.show_plain(Screen("red", "✖", headline, "", detail, strip_label="Not saved"), detail)
+
+    def show_plain(self, screen: Screen, detail: str) -> None:
+        """A screen with no guest's details (a failure, the badge station's answer): headline and one line."""
         self.stop()
         self.outcome = None
-        screen = Screen("red", "✖", headline, "", detail, strip_label="Not saved")
         self._paint(screen)
         self._detail_lines = []
         for widget in (self.name, self.company, self.band, self.details, self.advice):
