@@ -3,41 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from kiosk.domain.models import Admission, DisplayField, Guest
+from kiosk.platforms.records import MalformedRecord, parse_when, text_of
 
 # The five custom attendee fields: `user.field_N`, labelled by the app's `custom_attendee_field_N`.
 CUSTOM_FIELDS = tuple(f"field_{n}" for n in range(1, 6))
 # Shown in the detail when the record has them, after the custom fields (the document's order).
 NOTES = (("admin_note", "Admin note"), ("attendee_note", "Attendee note"), ("delivery_format", "Attended"))
-
-
-class MalformedRecord(ValueError):
-    """An attendance record that is not the documented shape; one line for the log."""
-
-
-def parse_when(value: object) -> datetime | None:
-    """An ISO-8601 timestamp as the document gives them (with an offset); one without is read as UTC."""
-    if value is None or value == "":
-        return None
-    if not isinstance(value, str):
-        raise MalformedRecord(f"not a time: {value!r}")
-    text = value.strip()
-    try:
-        parsed = datetime.fromisoformat(text[:-1] + "+00:00" if text.endswith("Z") else text)
-    except ValueError:
-        raise MalformedRecord(f"not a time: {value!r}") from None
-    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
-
-
-def text_of(value: object) -> str | None:
-    if isinstance(value, str):
-        return value.strip() or None
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return str(value)
-    return None
 
 
 def identity(user: Mapping[str, Any]) -> str | None:

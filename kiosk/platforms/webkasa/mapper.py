@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import UTC, datetime
 from typing import Any
 
 from kiosk.domain.models import Admission, DisplayField, Guest
 from kiosk.domain.timeutil import TIME_NOT_KNOWN
+from kiosk.platforms.records import MalformedRecord, parse_when, text_of
 
 # Webkasa says a registration is ATTENDED, never when: the check-in time is kiosk's "time not known"
 # (domain.timeutil.TIME_NOT_KNOWN), which the door, the staff tools, statistics and the export read so.
@@ -21,32 +21,6 @@ ADMISSIONS = {
     # Checked in by Webkasa's own means: admissible, and inside already.
     "ATTENDED": Admission.ADMISSIBLE,
 }
-
-
-class MalformedRecord(ValueError):
-    """A registration that is not the documented shape; one line for the log."""
-
-
-def parse_when(value: object) -> datetime | None:
-    """`created_at` as the document gives it (ISO-8601, `Z`); a time without an offset is read as UTC."""
-    if value is None or value == "":
-        return None
-    if not isinstance(value, str):
-        raise MalformedRecord(f"not a time: {value!r}")
-    text = value.strip()
-    try:
-        parsed = datetime.fromisoformat(text[:-1] + "+00:00" if text.endswith("Z") else text)
-    except ValueError:
-        raise MalformedRecord(f"not a time: {value!r}") from None
-    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
-
-
-def _text(value: object) -> str | None:
-    if isinstance(value, str):
-        return value.strip() or None
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return str(value)
-    return None
 
 
 def guest_from(raw: object) -> Guest:
@@ -71,12 +45,12 @@ def guest_from(raw: object) -> Guest:
     # companions are Guest.companion_count: the door asks how many came and counts them.
     fields: dict[str, Any] = {"status": status, "guest_count": guests}
     for key in ("attendee_phone", "notes"):
-        text = _text(raw.get(key))
+        text = text_of(raw.get(key))
         if text is not None:
             fields[key] = text
     if created is not None:
         fields["created_at"] = created.strftime("%Y-%m-%dT%H:%M:%SZ")
-    name = _text(raw.get("attendee_name")) or ""
+    name = text_of(raw.get("attendee_name")) or ""
     return Guest(
         id=reg_id,
         # The registration id is the scan code; the email is searched, never matched as a code.
@@ -87,7 +61,7 @@ def guest_from(raw: object) -> Guest:
         fields=fields,
         name=name,
         sort_name=name,
-        email=_text(raw.get("attendee_email")) or "",
+        email=text_of(raw.get("attendee_email")) or "",
         companion_count=guests,
         # The phone is stored, not shown: not door business (as for the other platforms).
         display=(DisplayField("notes", "Notes", fields["notes"]),) if "notes" in fields else (),
