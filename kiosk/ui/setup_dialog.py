@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.platforms import DEFAULT_PLATFORM, PLATFORMS, usable_names
-from kiosk.platforms.base import AuthRefused, ProtocolError, RemoteError, RetryLater
+from kiosk.platforms.base import AuthRefused, ChoiceNeeded, ProtocolError, RemoteError, RetryLater
 from kiosk.storage import StoreError
 from kiosk.storage.config import ConfigError, StationConfig
 
@@ -76,6 +76,8 @@ def explain_failure(exc: BaseException, config: StationConfig) -> str:
         return f"Cannot reach the server at {url}. Check the address and the network.\n({exc})"
     if isinstance(exc, ProtocolError):
         return (f"The server at {url} did not answer like a check-in server. Check the address.\n({exc})")
+    if isinstance(exc, ChoiceNeeded):
+        return str(exc)  # what to choose and the server's offers (a Conferences i/o door's sessions)
     if isinstance(exc, RemoteError):
         return f"The server at {url} refused the login: {exc}"
     if isinstance(exc, ConfigError | StoreError):
@@ -86,8 +88,8 @@ def explain_failure(exc: BaseException, config: StationConfig) -> str:
 
 
 def dialog_platforms() -> list[str]:
-    """The platforms the setup dialog offers: the usable ones that need no session choice."""
-    return [name for name in usable_names() if not PLATFORMS[name].needs_session]
+    """The platforms the setup dialog offers: every one kiosk can talk to."""
+    return usable_names()
 
 
 class SetupDialog(QDialog):
@@ -126,6 +128,9 @@ class SetupDialog(QDialog):
         self.show_key.toggled.connect(self._toggle_key)
         self.station_edit = self._field("e.g. Main entrance")
         self.badge_edit = self._field(f"optional: the platform's usual field ({DEFAULT_BADGE_FIELD} on Invitario)")
+        # Only for a platform whose doors each serve one session (Conferences i/o); left empty, the check
+        # answers with the sessions to choose from.
+        self.session_edit = self._field("the session ID this door serves (Connect lists them)")
         key_row = QHBoxLayout()
         key_row.addWidget(self.key_edit, 1)
         key_row.addWidget(self.show_key)
@@ -136,6 +141,9 @@ class SetupDialog(QDialog):
         form.addRow("App code:", key_row)
         form.addRow("Station name:", self.station_edit)
         form.addRow("Badge number field:", self.badge_edit)
+        form.addRow("Session:", self.session_edit)
+        self._form = form
+        self.platform_box.currentIndexChanged.connect(self._platform_changed)
 
         self.status = QLabel()
         self.status.setWordWrap(True)
@@ -163,6 +171,17 @@ class SetupDialog(QDialog):
         layout.addWidget(self.status)
         layout.addLayout(buttons)
         self._prefill(initial)
+        self._platform_changed()
+
+    def _platform_changed(self) -> None:
+        """The session row only for a platform that needs one; its event ID may be left out there."""
+        platform = PLATFORMS.get(str(self.platform_box.currentData() or DEFAULT_PLATFORM))
+        sessions = platform is not None and platform.needs_session
+        self._form.setRowVisible(self.session_edit, sessions)
+        # One row for the other: the dialog must still fit an 800x480 kiosk (`kiosk configure --badge-field`
+        # names a badge field for a session door, which its external id almost always makes unneeded).
+        self._form.setRowVisible(self.badge_edit, not sessions)
+        self.event_edit.setPlaceholderText("optional: the app's address names it" if sessions else "e.g. 123")
 
     def _field(self, placeholder: str) -> QLineEdit:
         edit = QLineEdit()
@@ -181,6 +200,7 @@ class SetupDialog(QDialog):
         self.url_edit.setText(initial.server_url)
         self.event_edit.setText(initial.event_id)
         self.station_edit.setText(initial.station)
+        self.session_edit.setText(initial.session)
         if initial.badge_field != DEFAULT_BADGE_FIELD:
             self.badge_edit.setText(initial.badge_field)
 
@@ -197,11 +217,16 @@ class SetupDialog(QDialog):
         api_key = self.key_edit.text().strip()
         station = self.station_edit.text().strip()
         platform = str(self.platform_box.currentData() or DEFAULT_PLATFORM)
-        badge = self.badge_edit.text().strip() or PLATFORMS[platform].badge_field
+        sessions = PLATFORMS[platform].needs_session
+        badge = (self.badge_edit.text().strip() if not sessions else "") or PLATFORMS[platform].badge_field
+        session = self.session_edit.text().strip() if sessions else ""
         problem = url_problem(url)
         if problem:
             self.url_edit.setFocus()
             return problem
+        if sessions and not event_id:
+            # The app is the event: its address names it (https://SUBDOMAIN.cnf.io/api/v2), as configure does.
+            event_id = urlsplit(url).netloc
         for edit, value, missing in (
             (self.event_edit, event_id, "Enter the event ID."),
             (self.key_edit, api_key, "Enter the app code."),
@@ -212,7 +237,8 @@ class SetupDialog(QDialog):
                 return missing
         if self._initial is None:
             config = StationConfig(
-                server_url=url, event_id=event_id, station=station, badge_field=badge, platform=platform
+                server_url=url, event_id=event_id, station=station, badge_field=badge, platform=platform,
+                session=session,
             )
             return config, api_key
         # Reconfiguring keeps the other settings; the event name only while it is the same event.
@@ -220,7 +246,8 @@ class SetupDialog(QDialog):
             platform, url, event_id
         )
         config = replace(self._initial, server_url=url, event_id=event_id, station=station, badge_field=badge,
-                         platform=platform, event_name=self._initial.event_name if same_event else "")
+                         platform=platform, session=session,
+                         event_name=self._initial.event_name if same_event else "")
         return config, api_key
 
     def start_check(self) -> None:

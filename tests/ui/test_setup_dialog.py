@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 
 from kiosk.app import configure_station
 from kiosk.platforms import usable_names
-from kiosk.platforms.base import AuthRefused, EventInfo, ProtocolError, RetryLater
+from kiosk.platforms.base import AuthRefused, ChoiceNeeded, EventInfo, ProtocolError, RetryLater
 from kiosk.platforms.invitario.emulator.run import ServerThread
 from kiosk.storage.config import ConfigError, StationConfig
 from kiosk.ui.setup_dialog import SetupDialog, url_problem
@@ -73,9 +73,28 @@ def test_success_accepts_and_hands_back_the_settings(qtbot: QtBot, loop: qasync.
 def test_the_dialog_offers_the_platforms_kiosk_can_talk_to(qtbot: QtBot) -> None:
     dialog = make_dialog(qtbot, FakeServer())
     offered = [dialog.platform_box.itemData(i) for i in range(dialog.platform_box.count())]
-    # A station that serves a session (Conferences i/o) is set up with `kiosk configure --session`.
-    assert offered == [n for n in usable_names() if n != "conferences-io"]
+    assert offered == usable_names() and "conferences-io" in offered
     assert dialog.platform_box.currentText() == "Invitario (v1 guest API)"
+
+
+def test_a_session_door_asks_for_its_session_and_the_check_lists_them_when_it_is_missing(
+    qtbot: QtBot, loop: qasync.QEventLoop
+) -> None:
+    server = FakeServer()
+    dialog = make_dialog(qtbot, server, url="https://sub.cnf.io/api/v2", event="")
+    assert not dialog.session_edit.isVisibleTo(dialog)  # Invitario: no sessions
+    dialog.platform_box.setCurrentIndex(dialog.platform_box.findData("conferences-io"))
+    assert dialog.session_edit.isVisibleTo(dialog)
+    server.error = ChoiceNeeded("Choose the session this door serves: keyn (Opening keynote, 2026-06-01 09:00)")
+    connect(loop, dialog)
+    assert dialog.result() != QDialog.DialogCode.Accepted
+    assert dialog.status.text().startswith("Choose the session this door serves: keyn")
+    server.error = None
+    dialog.session_edit.setText(" keyn ")
+    connect(loop, dialog)
+    config, _ = dialog.result_config()
+    # The event ID may be left out: the app's address names it, as `kiosk configure` takes it.
+    assert (config.platform, config.session, config.event_id) == ("conferences-io", "keyn", "sub.cnf.io")
 
 
 def test_button_is_disabled_with_a_busy_indicator_while_checking(
@@ -223,3 +242,38 @@ def test_real_configure_station_against_the_reference_server(
     dialog = make_dialog(qtbot, validate, url=f"http://127.0.0.1:{free_port()}", event="e1", key="right-key")
     connect(loop, dialog)
     assert dialog.status.text().startswith("Cannot reach the server at http://127.0.0.1:")
+
+
+def test_real_configure_of_a_conferences_io_door_lists_its_sessions_then_takes_one(
+    qtbot: QtBot, loop: qasync.QEventLoop, tmp_path: Path
+) -> None:
+    from kiosk.platforms.conferences_io.emulator import ConferencesIoServer, ConferencesIoState
+    from kiosk.storage.config import load_config
+
+    data_dir = tmp_path / "station"
+
+    async def validate(config: StationConfig, api_key: str) -> object:
+        return await configure_station(data_dir, config, api_key)
+
+    state = ConferencesIoState(api_key="cnf-key")
+    state.generate(20, seed=2)
+    with ConferencesIoServer(state) as server:
+        dialog = make_dialog(qtbot, validate, url=server.api_url, event="", key="cnf-key")
+        dialog.platform_box.setCurrentIndex(dialog.platform_box.findData("conferences-io"))
+        connect(loop, dialog)
+        listed = dialog.status.text()
+        assert "keyn" in listed and "wrk1" in listed, listed  # the sessions to choose from, in one line
+        assert not (data_dir / "config.json").exists()
+        dialog.session_edit.setText("wrk1")
+        connect(loop, dialog)
+        assert dialog.result() == QDialog.DialogCode.Accepted, dialog.status.text()
+        saved = load_config(data_dir)
+        assert (saved.platform, saved.session) == ("conferences-io", "wrk1")
+
+
+@pytest.mark.parametrize("platform", ["invitario", "conferences-io"])
+def test_the_dialog_fits_the_smallest_kiosk_screen_whatever_the_platform(qtbot: QtBot, platform: str) -> None:
+    dialog = make_dialog(qtbot, FakeServer())
+    dialog.platform_box.setCurrentIndex(dialog.platform_box.findData(platform))
+    needed = dialog.minimumSizeHint()
+    assert needed.width() <= 800 and needed.height() <= 480, needed
