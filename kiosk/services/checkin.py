@@ -134,7 +134,8 @@ class CheckIn:
                         manual=True)
         verdict_kind = VerdictKind.ADMITTED if check_in and not check_out else VerdictKind.CHECKED_OUT
         verdict = Verdict(verdict_kind, guest.with_presence(check_in, check_out, at))
-        self._store.record_scan(self._record(f"undo:{guest.id}"[:128], verdict, "undo", change), change)
+        stored = self._store.record_scan(self._record(f"undo:{guest.id}"[:128], verdict, "undo", change), change)
+        change, verdict = _as_queued(change, stored, verdict, guest)
         self._notify()
         return ScanOutcome(f"undo:{guest.id}", verdict, change)
 
@@ -155,7 +156,9 @@ class CheckIn:
             verdict = Verdict(verdict.kind, guest.with_presence(check_in, check_out, at),
                               new_check_in=check_in, new_check_out=check_out)
         # Durable before visible: the verdict is only returned once this commit has happened.
-        self._store.record_scan(self._record(code, verdict, log_mode or mode.value, change), change)
+        stored = self._store.record_scan(self._record(code, verdict, log_mode or mode.value, change), change)
+        if change is not None and guest is not None:
+            change, verdict = _as_queued(change, stored, verdict, guest)
         if change is not None:
             self._notify()
         companions, counted = [], 0
@@ -193,3 +196,14 @@ class CheckIn:
                 self._on_queued()
             except Exception:  # an upload trigger must never undo a committed check-in
                 log.exception("upload trigger failed")
+
+
+def _as_queued(change: Change, stored: Change | None, verdict: Verdict, guest: Guest) -> tuple[Change, Verdict]:
+    """The change and verdict as the outbox holds them: storage moves a change's time past one that another
+    process of this station queued for the same guest meanwhile (see storage.outbox.after_the_latest)."""
+    if stored is None or stored == change:
+        return change, verdict
+    shown = replace(verdict, guest=guest.with_presence(stored.check_in, stored.check_out, stored.client_update))
+    if verdict.new_check_in is None and verdict.new_check_out is None:
+        return stored, shown  # an undo's verdict names no new presence state
+    return stored, replace(shown, new_check_in=stored.check_in, new_check_out=stored.check_out)

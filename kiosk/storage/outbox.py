@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 import sqlite3
 from collections.abc import Sequence
+from dataclasses import replace
+from datetime import datetime, timedelta
 
 from kiosk.domain.codes import MAX_CODE_LENGTH
 from kiosk.domain.models import Change, Guest
@@ -14,14 +16,20 @@ from kiosk.storage.rows import CHANGE_COLUMNS, CHANGE_WIDTH, dump_json, guest_fr
 
 log = logging.getLogger(__name__)
 
+_TICK = timedelta(microseconds=1)  # the smallest step a stored time (microseconds) shows
 
-def record_scan(conn: sqlite3.Connection, scan: ScanRecord, change: Change | None, now: str) -> bool:
-    """Log the scan and queue its change; False (and nothing written) when the change is already known."""
+
+def record_scan(conn: sqlite3.Connection, scan: ScanRecord, change: Change | None, now: str) -> Change | None:
+    """Log the scan and queue its change; the change as queued, or None (nothing written) when it is known.
+
+    The change as queued may carry a later client time than the one given: see `after_the_latest`.
+    """
     if change is not None:
         known = conn.execute("SELECT 1 FROM outbox WHERE change_id = ?", (change.change_id,)).fetchone()
         if known:
             # A retried call after a crash or a double-click: the first one already did the work.
-            return False
+            return None
+        change = after_the_latest(conn, change)
     at = format_time(scan.at)
     change_id = scan.change_id or (change.change_id if change is not None else None)
     conn.execute(
@@ -38,7 +46,7 @@ def record_scan(conn: sqlite3.Connection, scan: ScanRecord, change: Change | Non
         ),
     )
     if change is None:
-        return True
+        return None
     check_in, check_out = format_time(change.check_in), format_time(change.check_out)
     client_update = format_time(change.client_update)
     conn.execute(
@@ -62,7 +70,38 @@ def record_scan(conn: sqlite3.Connection, scan: ScanRecord, change: Change | Non
     )
     # Companions counted in belong to the check-in they came with: any new change asks the door again.
     conn.execute("DELETE FROM companions_in WHERE guest_id = ?", (change.guest_id,))
-    return True
+    return change
+
+
+def after_the_latest(conn: sqlite3.Connection, change: Change) -> Change:
+    """The change, moved to just after the guest's latest client time if it is not already later.
+
+    Two processes of one station (the window and `kiosk scan`, or two doors on one data dir) can each
+    decide a scan of the same guest before either has written, on clocks corrected by different offset
+    samples. Queued in one order with client times in the other, the platform would keep the earlier-queued
+    change (last writer wins), answer the later one "superseded" by this station's own change, and it would
+    be lost without a conflict. Inside the write transaction, queue order and client time order agree.
+    """
+    rows = conn.execute(
+        "SELECT client_update FROM guests WHERE id = ? "
+        "UNION ALL SELECT max(client_update) FROM outbox WHERE guest_id = ?",
+        (change.guest_id, change.guest_id),
+    ).fetchall()
+    times = [t for (text,) in rows if text and (t := parse_time(text)) is not None]
+    if not times or change.client_update > max(times):
+        return change
+    return retimed(change, max(times) + _TICK)
+
+
+def retimed(change: Change, at: datetime) -> Change:
+    """The change made at `at` instead: its client time, and the presence time it set at that moment."""
+    before = change.client_update
+    return replace(
+        change,
+        client_update=at,
+        check_in=at if change.check_in == before else change.check_in,
+        check_out=at if change.check_out == before else change.check_out,
+    )
 
 
 def record_companions(conn: sqlite3.Connection, scan: ScanRecord, guest_id: str, count: int) -> None:

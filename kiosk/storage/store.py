@@ -347,10 +347,13 @@ class Store:
 
     # --- outbox and scan log
 
-    def record_scan(self, scan: ScanRecord, change: Change | None = None) -> None:
-        """Log a scan and queue its change in one transaction; a change already queued is a no-op."""
+    def record_scan(self, scan: ScanRecord, change: Change | None = None) -> Change | None:
+        """Log a scan and queue its change in one transaction; a change already queued is a no-op (None).
+
+        Returns the change as queued: its client time is moved past the guest's latest if it was not after it.
+        """
         with self._write() as conn:
-            outbox.record_scan(conn, scan, change, format_time(utcnow()) or "")
+            return outbox.record_scan(conn, scan, change, format_time(utcnow()) or "")
 
     def local_changes_for(self, guest_id: str, limit: int = 20) -> list[Change]:
         """This station's changes for the guest, except dropped ones: the newest `limit`, oldest first."""

@@ -123,6 +123,43 @@ def test_lost_answer_with_a_later_change_is_not_a_conflict(server: ServerThread,
     assert len(history(server)) == 2
 
 
+def test_two_processes_of_one_station_scanning_one_guest_both_reach_the_server(
+    tmp_path: Path, server: ServerThread, station: StationUnderTest
+) -> None:
+    """The window and `kiosk scan` on one data dir each decide a scan of the same guest before either has
+    written, on clocks corrected by different offset samples: the second to be queued was decided on a
+    clock 50 ms behind. Both changes must reach the server once; neither may be taken for the other."""
+    station.run()
+    (code,) = server.sample_codes(1)
+    now = datetime.now(UTC)
+    other_store = Store.open(tmp_path / "North.sqlite3")
+    other = CheckIn(other_store, "North", clock=lambda: now + timedelta(milliseconds=50))
+    behind = CheckIn(station.store, "North", clock=lambda: now)
+    record = station.store.record_scan
+
+    def the_other_process_writes_first(scan: Any, change: Any = None) -> Any:
+        station.store.record_scan = record  # type: ignore[method-assign]
+        assert other.scan(code, Mode.CHECK_IN).kind is VerdictKind.ADMITTED
+        return record(scan, change)
+
+    station.store.record_scan = the_other_process_writes_first  # type: ignore[method-assign]
+    try:
+        second = behind.scan(code, Mode.CHECK_IN)
+    finally:
+        station.store.record_scan = record  # type: ignore[method-assign]
+        other_store.close()
+    queued = station.store.queued_changes()
+    assert second.change is not None and [c.change_id for c in queued][-1] == second.change.change_id
+    # Queued second, so later on the client clock too; and the door showed the time it queued.
+    assert queued[0].client_update < queued[1].client_update == second.change.client_update
+    assert second.verdict.guest is not None and second.verdict.guest.check_in == second.change.check_in
+
+    report = station.run()
+    assert report.ok and report.applied == 2 and report.conflicts == 0
+    applied = sorted(parse_time(h["clientUpdateDateTime"]) for h in history(server))
+    assert applied == [c.client_update for c in queued]
+
+
 def test_network_error_keeps_the_queue(server: ServerThread, station: StationUnderTest) -> None:
     station.run()
     station.checkin.scan(server.sample_codes(1)[0], Mode.CHECK_IN)

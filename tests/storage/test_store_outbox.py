@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import replace
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -32,6 +33,29 @@ def test_record_scan_is_idempotent_per_change_id(store: Store) -> None:
     assert store.counts()["scans"] == 1
     assert store.queued_count() == 1
     assert store.recent_scans()[0].verdict == "admitted"
+
+
+def test_a_change_not_after_the_guests_latest_is_queued_just_after_it(store: Store) -> None:
+    """Queue order and client time order agree per guest, whatever clock each writer decided on."""
+    store.apply_pull_page([guest("g1", updated=at(0)), guest("g2", updated=at(0))])
+    first = check_in("c1", "g1", 10)
+    assert store.record_scan(scan(first), first) == first
+    # Decided by another process before c1 was written, on a clock five minutes behind: a check-out.
+    behind = check_out("c2", "g1", 10, 5)
+    queued = store.record_scan(scan(behind), behind)
+    tick = timedelta(microseconds=1)
+    assert queued == replace(behind, check_out=at(10) + tick, client_update=at(10) + tick)
+    assert store.queued_changes() == [first, queued]
+    mirrored = store.get_guest("g1")
+    assert mirrored is not None and mirrored.check_out == at(10) + tick and not mirrored.is_inside
+    # Behind a time the server reported for the guest (another station's change) as well.
+    store.apply_pull_page([replace(guest("g2", updated=at(1)), check_in=at(20), client_update=at(20))])
+    late = check_in("c3", "g2", 15)
+    assert store.record_scan(scan(late), late) == replace(late, check_in=at(20) + tick, client_update=at(20) + tick)
+    # A change already later is queued as it is; a known change id writes nothing and answers None.
+    later = check_out("c4", "g2", 20, 30)
+    assert store.record_scan(scan(later), later) == later
+    assert store.record_scan(scan(later), later) is None
 
 
 def test_record_scan_is_all_or_nothing(store: Store, db_path: Path) -> None:
