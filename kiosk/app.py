@@ -119,6 +119,8 @@ async def configure_station(data_dir: Path, config: StationConfig, api_key: str)
         _forget_previous_event(data_dir, previous)
     if not config.event_name and info.name:
         config = replace(config, event_name=info.name)
+    if info.time_zone:
+        config = replace(config, event_time_zone=info.time_zone)
     save_config(data_dir, config, api_key)
     return info
 

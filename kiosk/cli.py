@@ -97,13 +97,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("stats", help="the door manager's figures: inside, checked in, no-shows, arrivals")
     p.add_argument("--json", action="store_true", help="print one JSON line")
-    p.add_argument("--timezone", default=None, metavar="ZONE", help="arrivals in this IANA time zone")
+    p.add_argument("--timezone", default=None, metavar="ZONE",
+                   help="arrivals in this IANA time zone (default: the event's, if its platform says it, "
+                        "else this computer's)")
 
     p = sub.add_parser("export", help="the attendance list as CSV (one row per attendee), for the organiser")
     p.add_argument("file", type=Path, metavar="FILE.csv")
     p.add_argument("--scans", type=Path, default=None, metavar="FILE.csv", help="also write the scan log here")
     p.add_argument("--timezone", default=None, metavar="ZONE",
-                   help="write times in this IANA time zone, e.g. Europe/Berlin (default: this computer's)")
+                   help="write times in this IANA time zone, e.g. Europe/Berlin (default: the event's, if its "
+                        "platform says it, else this computer's)")
 
     from kiosk.badges.cli import add_badge_arguments
 
@@ -438,10 +441,10 @@ def _scan(station: Station, args: argparse.Namespace) -> int:
 
 
 def _export(station: Station, args: argparse.Namespace) -> int:
-    from kiosk.services.export import export_attendance, export_scans, time_zone
+    from kiosk.services.export import event_zone, export_attendance, export_scans
 
     try:
-        zone = time_zone(args.timezone)
+        zone = event_zone(args.timezone, station.config.event_time_zone)
     except ValueError as err:
         _error(str(err))
         return EXIT_USAGE
@@ -467,11 +470,11 @@ def _badge(station: Station, args: argparse.Namespace) -> int:
 
 
 def _stats(station: Station, args: argparse.Namespace) -> int:
-    from kiosk.services.export import time_zone
+    from kiosk.services.export import event_zone
     from kiosk.services.statistics import as_json, statistics
 
     try:
-        zone = time_zone(args.timezone)
+        zone = event_zone(args.timezone, station.config.event_time_zone)
     except ValueError as err:
         _error(str(err))
         return EXIT_USAGE

@@ -70,6 +70,8 @@ class EventInfo:
     name: str
     company: str = ""
     station_name: str = ""
+    # The event's IANA time zone, where the platform says it (export and statistics show times in it).
+    time_zone: str = ""
 
 
 @dataclass

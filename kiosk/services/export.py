@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import logging
 import os
 import tempfile
 from collections.abc import Iterable
@@ -22,6 +23,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from kiosk.domain.models import Admission
 from kiosk.domain.timeutil import is_time_known
 from kiosk.storage import Attendance, ScanRecord, Store
+
+log = logging.getLogger(__name__)
 
 _FORMULA_START = frozenset("=+-@\t\r")
 _ADMISSION = {
@@ -47,6 +50,21 @@ def time_zone(name: str | None) -> tzinfo:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
         raise ValueError(f"unknown time zone {name!r}: give an IANA name such as Europe/Berlin") from None
+
+
+def event_zone(override: str | None, event_time_zone: str) -> tzinfo:
+    """The zone an export or the statistics show times in: the one asked for (ValueError if unknown), else
+    the event's as its platform reported it, else this computer's. An event zone this computer's time zone
+    database lacks falls back to this computer's, with a warning: the figures must still be shown."""
+    if override is not None:
+        return time_zone(override)
+    if event_time_zone:
+        try:
+            return time_zone(event_time_zone)
+        except ValueError:
+            log.warning("the event's time zone %r is unknown here; times are shown in this computer's",
+                        event_time_zone[:64])
+    return time_zone(None)
 
 
 def zone_name(zone: tzinfo) -> str:

@@ -33,6 +33,9 @@ class StationConfig:
     event_id: str
     station: str
     event_name: str = ""
+    # The event's IANA time zone as the platform reported it at configure time ("" when it says none:
+    # export and statistics then use this computer's zone).
+    event_time_zone: str = ""
     badge_field: str = "externalId"
     # Which guest fields the verdict screen shows besides name and company.
     display_fields: tuple[str, ...] = ("notes", "customField1")

@@ -16,7 +16,7 @@ import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -28,7 +28,7 @@ from kiosk.domain.timeutil import utcnow
 from kiosk.services.badges import BadgeJobs, PrintOutcome, Send
 from kiosk.services.checkin import ScanOutcome
 from kiosk.services.desk import StatusSnapshot
-from kiosk.services.export import export_attendance, time_zone
+from kiosk.services.export import event_zone, export_attendance
 from kiosk.services.station import Station
 from kiosk.services.statistics import Statistics, statistics
 from kiosk.services.sync import SyncReport
@@ -172,7 +172,7 @@ class StationController(QObject):
     async def export_attendance(self, path: Path) -> int | None:
         """The attendance CSV (kiosk.services.export), written on a worker thread with its own connection so
         that scans go on meanwhile; how many attendees, or None (and one line for staff) if it failed."""
-        zone = time_zone(None)
+        zone = self._event_zone()
 
         def write() -> int:
             with self.station.open_store() as store:
@@ -190,7 +190,7 @@ class StationController(QObject):
     async def statistics(self) -> Statistics | None:
         """The door manager's figures, read on a worker thread with its own connection (a big mirror takes
         a few hundred ms); None, and one line for staff, when the mirror cannot be read."""
-        zone = time_zone(None)
+        zone = self._event_zone()
 
         def read() -> Statistics:
             with self.station.open_store() as store:
@@ -202,10 +202,13 @@ class StationController(QObject):
             self.problem.emit(f"The statistics could not be read: {err}")
             return None
 
+    def _event_zone(self) -> tzinfo:
+        return event_zone(None, self.station.config.event_time_zone)
+
     def statistics_now(self) -> Statistics | None:
         """The same figures read on this thread, from the window's own connection."""
         try:
-            return statistics(self.station.store, time_zone(None))
+            return statistics(self.station.store, self._event_zone())
         except StoreError as err:
             self.problem.emit(f"The statistics could not be read: {err}")
             return None

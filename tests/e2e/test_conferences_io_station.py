@@ -110,6 +110,11 @@ def test_a_conferences_io_door_from_configure_to_a_removed_attendee_and_another_
 
     assert scan(station, admitted)["verdict"] == "admitted"
     assert scan(station, admitted)["verdict"] == "already_in"
+    # Times in the attendance list are the event's (the app's time zone), not this computer's.
+    exported = kiosk(station, "export", str(tmp_path / "attendance.csv"))
+    assert exported.returncode == 0, exported.stderr
+    header = (tmp_path / "attendance.csv").read_text(encoding="utf-8-sig").splitlines()[0]
+    assert "America/Chicago" in header, header
     assert scan(station, inside[0])["verdict"] == "already_in"  # checked in with the vendor's own app
     email = next(r["user"]["email"] for r in emulator.attendance("keyn") if r["user"]["external_id"] == waiting[5])
     assert scan(station, email)["verdict"] == "unknown"  # the email is searched, never a scan code

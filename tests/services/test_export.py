@@ -19,7 +19,7 @@ from kiosk.domain.models import Admission, Guest
 from kiosk.domain.timeutil import TIME_NOT_KNOWN
 from kiosk.services import export
 from kiosk.services.checkin import CheckIn
-from kiosk.services.export import export_attendance, export_scans, safe_cell, time_zone
+from kiosk.services.export import event_zone, export_attendance, export_scans, safe_cell, time_zone
 from kiosk.storage import Store
 from kiosk.storage.config import StationConfig, mirror_path, save_config
 from tests.e2e.procs import child_env
@@ -151,3 +151,15 @@ def test_a_check_in_the_platform_gave_no_time_for_is_exported_as_time_not_known(
     export_attendance(store, path, BERLIN)
     (row,) = read(path)
     assert (row["Status"], row["Checked in (Europe/Berlin)"]) == ("inside", "time not known")
+
+
+def test_times_are_in_the_event_zone_unless_asked_otherwise(caplog: pytest.LogCaptureFixture) -> None:
+    assert event_zone(None, "America/Chicago") == ZoneInfo("America/Chicago")
+    assert event_zone("Europe/Berlin", "America/Chicago") == ZoneInfo("Europe/Berlin")
+    with pytest.raises(ValueError, match="unknown time zone"):
+        event_zone("Mars/Olympus", "America/Chicago")
+    # A zone this computer does not know: the figures are still shown, in this computer's zone.
+    local = event_zone(None, "Mars/Olympus")
+    assert local.utcoffset(T0) == datetime.now().astimezone().utcoffset()
+    assert "Mars/Olympus" in caplog.text
+    assert event_zone(None, "").utcoffset(T0) == local.utcoffset(T0)

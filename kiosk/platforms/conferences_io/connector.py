@@ -106,7 +106,8 @@ class ConferencesIoConnector:
                                 f"the sessions are: {_choices(sessions)}")
         self.checkout_required = chosen.get("checkout_required") is True
         name = mapper.text_of(chosen.get("name")) or self.session
-        return EventInfo(event_id=self.event_id, name=f"{title}: {name}" if title else name)
+        return EventInfo(event_id=self.event_id, name=f"{title}: {name}" if title else name,
+                         time_zone=zone if zone and zone != "-1" else "")
 
     async def sessions(self) -> list[dict[str, Any]]:
         """The app's sessions (`GET /sessions`), in the server's order."""
