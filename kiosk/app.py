@@ -125,6 +125,15 @@ async def configure_station(data_dir: Path, config: StationConfig, api_key: str)
     return info
 
 
+async def switch_session(data_dir: Path, session: str) -> EventInfo:
+    """Serve another session of the same event: checked with the server and saved as `kiosk configure
+    --session` would; the mirror and the queue stay (the next listing sweeps the old session's attendees)."""
+    config = load_config(data_dir)
+    # The event name names the session ("App: Session"): the login gives the new one.
+    return await configure_station(data_dir, replace(config, session=session.strip(), event_name=""),
+                                   load_api_key(data_dir))
+
+
 def _forget_previous_event(data_dir: Path, previous: StationConfig) -> None:
     """Another event or server: the old mirror and cursor would mix two guest lists, so they go;
     but never while check-ins of the old event still wait for upload."""

@@ -15,7 +15,15 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from kiosk import __version__
-from kiosk.app import Station, configure_station, open_station, station_identity, wipe_station, wipe_summary
+from kiosk.app import (
+    Station,
+    configure_station,
+    open_station,
+    station_identity,
+    switch_session,
+    wipe_station,
+    wipe_summary,
+)
 from kiosk.domain import Guest, Mode
 from kiosk.domain.safe_text import json_terminal_safe, terminal_safe
 from kiosk.domain.timeutil import format_time
@@ -157,7 +165,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             from kiosk.ui.qt_app import run_first_run
 
             return run_first_run(data_dir, open_station=open_station, configure=configure_station,
-                                 fullscreen=args.fullscreen)
+                                 switch_session=switch_session, fullscreen=args.fullscreen)
         if args.command == "demo":
             return _demo(args)
         if args.command == "configure":

@@ -22,7 +22,7 @@ import enum
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from kiosk.domain.models import Change, Guest, PushResult
 
@@ -163,6 +163,25 @@ class Connector(Protocol):
     def last_clock_sample(self) -> ClockSample | None:
         """The newest reading of the server clock, taken from any response that carried one."""
         ...
+
+@dataclass(frozen=True)
+class SessionChoice:
+    """One session a door can serve, as staff pick it: its id and one line saying when, what and where."""
+
+    id: str
+    label: str
+
+
+@runtime_checkable
+class ServesSessions(Protocol):
+    """A connector whose doors each serve one session of the event (Conferences i/o)."""
+
+    session: str
+
+    async def session_choices(self) -> list[SessionChoice]:
+        """The event's sessions in the platform's order; RemoteError as any request."""
+        ...
+
 
 class Listing(enum.StrEnum):
     # "Changed since <cursor>": a pull brings only what changed, deletions included.

@@ -25,6 +25,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from kiosk.domain import Guest, Mode, VerdictKind, normalise_code
 from kiosk.domain.codes import is_plausible_code
 from kiosk.domain.timeutil import utcnow
+from kiosk.platforms.base import ServesSessions, SessionChoice
 from kiosk.services.badges import BadgeJobs, PrintOutcome, Send
 from kiosk.services.checkin import ScanOutcome
 from kiosk.services.desk import StatusSnapshot
@@ -122,6 +123,16 @@ class StationController(QObject):
     def event_name(self) -> str:
         config = self.station.config
         return config.event_name or config.event_id
+
+    @property
+    def serves_sessions(self) -> bool:
+        """Whether this door serves one session of the event (Conferences i/o), which staff may switch."""
+        return isinstance(self.station.connector, ServesSessions)
+
+    async def session_choices(self) -> list[SessionChoice]:
+        """The platform's sessions for staff to pick from; [] on a platform without sessions."""
+        connector = self.station.connector
+        return await connector.session_choices() if isinstance(connector, ServesSessions) else []
 
     @property
     def running(self) -> bool:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeyEvent, QKeySequence, QShortcut
@@ -37,6 +37,7 @@ from kiosk.ui.controller import StationController
 from kiosk.ui.export_tool import ExportTool
 from kiosk.ui.print_settings import PrintSettings
 from kiosk.ui.scan_filter import ScanFilter
+from kiosk.ui.session_picker import SessionPicker
 from kiosk.ui.sounds import Sounds
 from kiosk.ui.staff_format import usable_labels
 from kiosk.ui.staff_lock import StaffIdleLock
@@ -80,7 +81,7 @@ class PageStack(QStackedWidget):
 class MainWindow(QMainWindow):
     """Renders what the controller reports and turns staff acts into controller calls."""
 
-    closed = Signal()  # the window closed for good: stop sync and quit
+    closed = Signal()  # the window closed for good: stop sync and quit (or open the station anew: `reopen`)
 
     def __init__(
         self,
@@ -90,10 +91,14 @@ class MainWindow(QMainWindow):
         sounds: Sounds | None = None,
         ask_pin: AskPin | None = None,
         scan_filter: ScanFilter | None = None,
+        switch_session: Callable[[str], Awaitable[object]] | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.controller = controller
+        # The door serves another session from now on: the station is to be opened again on its new settings.
+        self.reopen = False
+        self._switch_session = switch_session
         self.pin_guard = pin_guard
         self._ask_pin: AskPin = ask_pin or pin_dialog.ask_pin
         self._force_close = False
@@ -258,6 +263,24 @@ class MainWindow(QMainWindow):
         dialog.open()
         return dialog
 
+    def choose_session(self) -> SessionPicker | None:
+        """Staff pick another session for this door; once the server accepts it, the window closes and the
+        station opens again on it (the mirror and this station's check-ins stay)."""
+        switch = self._switch_session
+        if switch is None:
+            return None
+        dialog = SessionPicker(self.controller.station.config.session, self.controller.session_choices, switch,
+                               parent=self)
+
+        def switched() -> None:
+            self.reopen = True
+            self.close_now()
+
+        dialog.accepted.connect(switched)
+        dialog.open()
+        dialog.start_loading()
+        return dialog
+
     def _dismiss_dialogs(self) -> None:
         # A guest's verdict goes in front of whatever staff left open (a PIN keypad, a question):
         # the dialog is cancelled, and staff start it again when they come back.
@@ -316,6 +339,8 @@ class MainWindow(QMainWindow):
         self.staff_panel.statistics.wanted.connect(self._refresh_statistics)
         self.add_staff_tool("Export attendance…", self.export_tool.run)
         self.add_staff_tool("Badge printing…", self.open_print_settings)
+        if self._switch_session is not None and self.controller.serves_sessions:
+            self.add_staff_tool("Session…", self.choose_session)
         if self.pin_guard is not None:
             self.add_staff_tool("Set staff PIN…", self.set_pin)
         self.staff_panel.set_exit_tool(self._tool_button("Exit kiosk", self.close))

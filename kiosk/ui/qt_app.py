@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import gc
 import logging
 import signal
@@ -31,6 +32,8 @@ log = logging.getLogger(__name__)
 
 LOGOUT_TIMEOUT_S = 3.0
 GC_INTERVAL_MS = 1000
+# run_station_window's answer when the station is to be opened again (staff switched the door's session).
+REOPEN = -1
 
 
 class DemoHooks(Protocol):
@@ -145,13 +148,19 @@ async def run_station_window(
     demo: DemoHooks | None = None,
     fullscreen: bool = False,
     quit_after: float | None = None,
+    switch_session: Callable[[str], Awaitable[object]] | None = None,
 ) -> int:
-    """Show the window for `station` until it is closed; then stop sync and close the station."""
+    """Show the window for `station` until it is closed; then stop sync and close the station.
+
+    REOPEN when staff switched the door to another session (`switch_session`, saved by then): the caller opens
+    the station again on its new settings.
+    """
     # The window decides when the app ends: after the sync loop has stopped, not when it disappears.
     app.setQuitOnLastWindowClosed(False)
     scan_filter = install_scan_filter(app, scanner_settings(station.config))
     controller = StationController(station)
-    window = MainWindow(controller, pin_guard=PinGuard(station.data_dir), sounds=Sounds(), scan_filter=scan_filter)
+    window = MainWindow(controller, pin_guard=PinGuard(station.data_dir), sounds=Sounds(), scan_filter=scan_filter,
+                        switch_session=switch_session)
     if demo is not None:
         from kiosk.ui.demo_panel import attach_demo  # only the demo needs it (and python-barcode)
 
@@ -177,7 +186,7 @@ async def run_station_window(
                 await asyncio.wait_for(station.connector.logout(), LOGOUT_TIMEOUT_S)
             await station.aclose()
             window.deleteLater()
-    return 0
+    return REOPEN if window.reopen else 0
 
 
 def run_window(station: Station, *, demo: DemoHooks | None = None, fullscreen: bool = False,
@@ -189,6 +198,7 @@ def run_window(station: Station, *, demo: DemoHooks | None = None, fullscreen: b
 
 OpenStation = Callable[[Path], Station]
 Configure = Callable[[Path, StationConfig, str], Awaitable[EventInfo]]
+SwitchSession = Callable[[Path, str], Awaitable[EventInfo]]
 
 
 async def ask_setup(data_dir: Path, configure: Configure) -> bool:
@@ -214,7 +224,7 @@ async def ask_setup(data_dir: Path, configure: Configure) -> bool:
 
 
 def run_first_run(data_dir: Path, *, open_station: OpenStation, configure: Configure,
-                  fullscreen: bool = False) -> int:
+                  switch_session: SwitchSession | None = None, fullscreen: bool = False) -> int:
     """The window if this data dir holds a station, else the setup dialog first; exit status.
 
     The composition root passes `open_station` and `configure` (kiosk.app's open_station and
@@ -228,7 +238,10 @@ def run_first_run(data_dir: Path, *, open_station: OpenStation, configure: Confi
             if not await ask_setup(data_dir, configure):
                 return 1
             station = open_station(data_dir)
-        return await run_station_window(app, station, fullscreen=fullscreen)
+        switch = None if switch_session is None else functools.partial(switch_session, data_dir)
+        while (code := await run_station_window(app, station, fullscreen=fullscreen, switch_session=switch)) == REOPEN:
+            station = open_station(data_dir)
+        return code
 
     try:
         return _run_on_qt_loop(main)

@@ -27,6 +27,7 @@ from kiosk.platforms.base import (
     PullPage,
     PushReport,
     RetryLater,
+    SessionChoice,
 )
 from kiosk.platforms.conferences_io import mapper
 from kiosk.platforms.web import checked_base_url, clock_from_date, station_client, transport_failure
@@ -108,6 +109,10 @@ class ConferencesIoConnector:
         name = mapper.text_of(chosen.get("name")) or self.session
         return EventInfo(event_id=self.event_id, name=f"{title}: {name}" if title else name,
                          time_zone=zone if zone and zone != "-1" else "")
+
+    async def session_choices(self) -> list[SessionChoice]:
+        """The app's sessions for staff to pick from (the setup dialog, the staff tools' Session…)."""
+        return [SessionChoice(s["id"], terminal_safe(_label(s))) for s in await self.sessions()]
 
     async def sessions(self) -> list[dict[str, Any]]:
         """The app's sessions (`GET /sessions`), in the server's order."""
@@ -223,16 +228,18 @@ def _choices(sessions: list[dict[str, Any]]) -> str:
     server's order."""
     if not sessions:
         return "none (the app has no sessions yet)."
-    shown = []
-    for s in sessions[:MAX_LISTED_SESSIONS]:
-        when = " ".join(p for p in (mapper.text_of(s.get("date")), _hhmm(s.get("start_time"))) if p)
-        # A session that wants check-outs says so: the station's check-out mode is for it (kept here too).
-        out = "check-out required" if s.get("checkout_required") is True else None
-        what = ", ".join(p for p in (when, mapper.text_of(s.get("name")), mapper.text_of(s.get("location")), out)
-                         if p)
-        shown.append(f"{s['id']} ({what})" if what else s["id"])
+    shown = [f"{s['id']} ({what})" if (what := _label(s)) else s["id"] for s in sessions[:MAX_LISTED_SESSIONS]]
     more = len(sessions) - len(shown)
     return terminal_safe("; ".join(shown) + (f"; and {more} more" if more > 0 else "") + ".")
+
+
+def _label(session: Mapping[str, Any]) -> str:
+    """When, what and where: `date start_time, name, location[, check-out required]` (parts it lacks left out)."""
+    when = " ".join(p for p in (mapper.text_of(session.get("date")), _hhmm(session.get("start_time"))) if p)
+    # A session that wants check-outs says so: the station's check-out mode is for it (kept here too).
+    out = "check-out required" if session.get("checkout_required") is True else None
+    return ", ".join(p for p in (when, mapper.text_of(session.get("name")), mapper.text_of(session.get("location")),
+                                 out) if p)
 
 
 def _hhmm(value: object) -> str | None:
