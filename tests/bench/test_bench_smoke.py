@@ -80,3 +80,23 @@ def test_percentile_is_nearest_rank() -> None:
     assert percentile([7.0], 0.99) == 7.0
     with pytest.raises(ValueError):
         percentile([], 0.5)
+
+
+@pytest.mark.slow
+def test_the_webkasa_bench_lists_under_the_rate_limit_beside_its_floor(tmp_path: Path) -> None:
+    out = tmp_path / "bench-webkasa.json"
+
+    result = _kiosk("bench", "--platform", "webkasa", "--guests", "3000", "--json", str(out))
+
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    figures = {fig["key"]: fig for fig in doc["figures"]}
+    assert sorted(figures) == ["P2", "W1"] and doc["platform"] == "webkasa"
+    for key, fig in figures.items():
+        assert fig["error"] is None and fig["measured"] > 0 and fig["floor"] > 0, (key, fig)
+    listing = figures["W1"]["details"]
+    # Every registration listed, the floor read as many, and the paced station never drew a 429.
+    assert listing["pulled"] == listing["floor"]["rows"] == 3000
+    assert set(listing["statuses"]) == {"200"}
+    assert figures["P2"]["details"]["scans"] >= 1 and isinstance(figures["P2"]["ok"], bool)
+    assert "| W1 " in result.stdout and "| P2 " in result.stdout
