@@ -9,6 +9,7 @@ How a string is translated (docs/design.md, "Language"): ui code writes `transla
 from __future__ import annotations
 
 import logging
+import re
 from datetime import datetime
 from pathlib import Path
 
@@ -34,6 +35,16 @@ def translated(text: str) -> str:
         return text
     values = {key: translated(value) if isinstance(value, str) else value for key, value in text.values.items()}
     return QCoreApplication.translate(text.context, text.template).format(**values)
+
+
+def field_label(label: str) -> str:
+    """A guest field's label from a platform (kiosk.platforms.*.display), in the window's language.
+
+    Labels come back from the mirror as plain text, so they are looked up by their English words."""
+    numbered = re.fullmatch(r"Custom field (\d+)", label)
+    if numbered:
+        return QCoreApplication.translate("Fields", "Custom field {number}").format(number=numbered[1])
+    return QCoreApplication.translate("Fields", label)
 
 
 class Counted:

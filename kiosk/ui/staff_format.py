@@ -10,7 +10,7 @@ from kiosk.domain.models import Admission, Change, ChangeKind
 from kiosk.domain.text import QT_TRANSLATE_NOOP
 from kiosk.domain.timeutil import is_time_known
 from kiosk.storage import Conflict
-from kiosk.ui.i18n import clock, day_and_clock, translate, translated
+from kiosk.ui.i18n import clock, day_and_clock, field_label, translate, translated
 
 INSIDE = QT_TRANSLATE_NOOP("StaffText", "inside")
 NOT_INSIDE = QT_TRANSLATE_NOOP("StaffText", "not inside")
@@ -92,7 +92,7 @@ def detail_rows(
     rows += [(labels.get("company") or translate("StaffText", "Company"), guest.company),
              (labels.get("email") or translate("StaffText", "Email"), guest.email)]
     # The rest as the platform's mapper labelled and ordered it; the event's own labels win by field name.
-    rows += [(labels.get(field.key) or field.label, field.text) for field in guest.display]
+    rows += [(labels.get(field.key) or field_label(field.label), field.text) for field in guest.display]
     return [(label, text) for label, text in rows if text]
 
 

@@ -15,6 +15,7 @@ from kiosk.domain.timeutil import utcnow
 from kiosk.services.checkin import ScanOutcome
 from kiosk.ui.count_prompt import CountPrompt, companions_text
 from kiosk.ui.i18n import COUNTED, translate, translated
+from kiosk.ui.i18n import field_label as translated_label
 from kiosk.ui.recent_strip import RecentEntry, RecentStrip, RecentVerdicts
 from kiosk.ui.sounds import Sounds
 from kiosk.ui.status_bar import mode_label
@@ -412,7 +413,7 @@ class VerdictView(QWidget):
         for name in self.display_fields:
             text = field_text(guest.fields.get(name))
             if text:
-                label = field_label(name)
+                label = translated_label(field_label(name))
                 lines.append(f"{label}: {text}" if label else text)
         return lines
 

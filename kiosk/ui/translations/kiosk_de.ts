@@ -219,7 +219,7 @@
     <name>Demo</name>
     <message>
         <source>Demo: scan one of these codes, tap a card, or type a code and press Enter</source>
-        <translation>Demo: einen dieser Codes scannen, eine Karte antippen oder einen Code tippen und Enter drücken</translation>
+        <translation>Demo: Code scannen, Karte antippen oder Code tippen + Enter</translation>
     </message>
     <message>
         <source>Scan {code}</source>
@@ -401,6 +401,25 @@
     <message>
         <source>The attendance list could not be written to {path}: see the log.</source>
         <translation>Die Anwesenheitsliste konnte nicht nach {path} geschrieben werden: siehe Log.</translation>
+    </message>
+</context>
+<context>
+    <name>Fields</name>
+    <message>
+        <source>Position</source>
+        <translation>Position</translation>
+    </message>
+    <message>
+        <source>Badge number</source>
+        <translation>Badge-Nummer</translation>
+    </message>
+    <message>
+        <source>Notes</source>
+        <translation>Notizen</translation>
+    </message>
+    <message>
+        <source>Custom field {number}</source>
+        <translation>Zusatzfeld {number}</translation>
     </message>
 </context>
 <context>
