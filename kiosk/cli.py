@@ -58,6 +58,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--data-dir", type=Path, default=None,
                         help="station data dir (default: $KIOSK_DATA_DIR or the platform's user data dir)")
     parser.add_argument("-v", "--verbose", action="count", default=0, help="more log output on stderr")
+    parser.add_argument("--language", choices=["de", "en"], default=None,
+                        help="the window's language (default: the station's setting, else the system locale)")
     parser.add_argument("--fullscreen", action="store_true",
                         help="without a command: open the window in full-screen kiosk mode")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -127,6 +129,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--offscreen-seconds", type=float, default=None, metavar="S",
                    help="run without a display (Qt offscreen) and quit after S seconds (smoke tests)")
     p.add_argument("--fullscreen", dest="demo_fullscreen", action="store_true", help="full-screen kiosk mode")
+    p.add_argument("--language", dest="demo_language", choices=["de", "en"], default=None,
+                   help="the window's language (default: the system locale)")
     p.add_argument("--platform", default=DEFAULT_PLATFORM, choices=EMULATED,
                    help="which platform the demo server stands in for (default: invitario)")
     p.add_argument("--quit-after", type=float, default=None, help=argparse.SUPPRESS)
@@ -165,7 +169,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             from kiosk.ui.qt_app import run_first_run
 
             return run_first_run(data_dir, open_station=open_station, configure=configure_station,
-                                 switch_session=switch_session, fullscreen=args.fullscreen)
+                                 switch_session=switch_session, fullscreen=args.fullscreen,
+                                 language=args.language)
         if args.command == "demo":
             return _demo(args)
         if args.command == "configure":
@@ -241,7 +246,8 @@ def _demo(args: argparse.Namespace) -> int:
     # Never the user's real station: only an explicit --data-dir (before or after `demo`) is used.
     return run_demo(args.demo_data_dir or args.data_dir, guests=args.guests,
                     offscreen_seconds=args.offscreen_seconds, quit_after=args.quit_after,
-                    fullscreen=args.fullscreen or args.demo_fullscreen, platform=args.platform)
+                    fullscreen=args.fullscreen or args.demo_fullscreen, platform=args.platform,
+                    language=args.demo_language or args.language)
 
 
 def _autostart(data_dir: Path, args: argparse.Namespace) -> int:

@@ -155,7 +155,8 @@ async def prepare(data_dir: Path, guests: int, *, pull_interval: float = PULL_IN
 
 
 def run_demo(data_dir: Path | None = None, *, guests: int = 500, offscreen_seconds: float | None = None,
-             quit_after: float | None = None, fullscreen: bool = False, platform: str = "invitario") -> int:
+             quit_after: float | None = None, fullscreen: bool = False, platform: str = "invitario",
+             language: str | None = None) -> int:
     """The whole demo; prints exactly one line on stdout: `Sample codes: A B C`."""
     if offscreen_seconds is not None:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
@@ -180,7 +181,8 @@ def run_demo(data_dir: Path | None = None, *, guests: int = 500, offscreen_secon
             print("Sample codes: " + " ".join(demo.codes), flush=True)
             from kiosk.ui.qt_app import run_window
 
-            return run_window(open_station(work_dir), demo=demo, fullscreen=fullscreen, quit_after=quit_after)
+            return run_window(open_station(work_dir), demo=demo, fullscreen=fullscreen, quit_after=quit_after,
+                              language=language)
         finally:
             demo.close()
     finally:

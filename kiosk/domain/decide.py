@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from kiosk.domain.models import Admission, Change, Guest
+from kiosk.domain.text import QT_TRANSLATE_NOOP, Text
 
 
 class Mode(enum.StrEnum):
@@ -47,15 +48,15 @@ class VerdictKind(enum.StrEnum):
 
 
 MESSAGES = {
-    VerdictKind.ADMITTED: "Welcome: checked in",
-    VerdictKind.CHECKED_OUT: "Checked out",
-    VerdictKind.ALREADY_IN: "Already checked in",
-    VerdictKind.NOT_IN: "Not checked in: nothing to check out",
-    VerdictKind.UNKNOWN: "Code not known",
-    VerdictKind.DELETED: "This guest was removed from the list",
-    VerdictKind.DEREGISTERED: "This guest has deregistered",
-    VerdictKind.NOT_CONFIRMED: "Registration not confirmed",
-    VerdictKind.CANCELLED: "This registration was cancelled",
+    VerdictKind.ADMITTED: QT_TRANSLATE_NOOP("Verdict", "Welcome: checked in"),
+    VerdictKind.CHECKED_OUT: QT_TRANSLATE_NOOP("Verdict", "Checked out"),
+    VerdictKind.ALREADY_IN: QT_TRANSLATE_NOOP("Verdict", "Already checked in"),
+    VerdictKind.NOT_IN: QT_TRANSLATE_NOOP("Verdict", "Not checked in: nothing to check out"),
+    VerdictKind.UNKNOWN: QT_TRANSLATE_NOOP("Verdict", "Code not known"),
+    VerdictKind.DELETED: QT_TRANSLATE_NOOP("Verdict", "This guest was removed from the list"),
+    VerdictKind.DEREGISTERED: QT_TRANSLATE_NOOP("Verdict", "This guest has deregistered"),
+    VerdictKind.NOT_CONFIRMED: QT_TRANSLATE_NOOP("Verdict", "Registration not confirmed"),
+    VerdictKind.CANCELLED: QT_TRANSLATE_NOOP("Verdict", "This registration was cancelled"),
 }
 # Admission states that may not enter, and the verdict each gets (platforms map theirs onto these).
 REFUSED_STATES = {
@@ -77,7 +78,7 @@ class Verdict:
     station: str | None = None
 
     @property
-    def message(self) -> str:
+    def message(self) -> Text:
         return MESSAGES[self.kind]
 
 

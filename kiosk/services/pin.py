@@ -11,11 +11,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from kiosk.domain.text import QT_TRANSLATE_NOOP
 from kiosk.storage.config import read_private_json, write_private_json
 
 PIN_FILE = "staff-pin.json"
 FREE_TRIES = 3
 MAX_WAIT_SECONDS = 300.0
+
+LOCKED = QT_TRANSLATE_NOOP("Pin", "Too many wrong PINs. Try again in {seconds} s.")
 
 
 @dataclass(frozen=True)
@@ -29,7 +32,7 @@ class PinCheck:
 def pin_problem(pin: str) -> str | None:
     """Why `pin` cannot be the staff PIN, in words for staff; None when it can."""
     if not (4 <= len(pin) <= 12 and pin.isascii() and pin.isdigit()):
-        return "The PIN must be 4 to 12 digits."
+        return QT_TRANSLATE_NOOP("Pin", "The PIN must be 4 to 12 digits.")
     return None
 
 
@@ -73,15 +76,22 @@ class PinGuard:
                 raise ValueError("hash is not hex")
         except (TypeError, ValueError):
             # Refuse rather than open up: deleting the file is the deliberate way to drop the PIN.
-            return PinCheck(False, 0.0, f"The stored staff PIN cannot be read ({PIN_FILE} in the data "
-                                        "folder). Delete that file and set a new PIN.")
+            return PinCheck(
+                False,
+                0.0,
+                QT_TRANSLATE_NOOP(
+                    "Pin",
+                    "The stored staff PIN cannot be read ({file} in the "
+                    "data folder). Delete that file and set a new PIN.",
+                ).format(file=PIN_FILE),
+            )
         if locked_until - now > MAX_WAIT_SECONDS:
             # The clock was set back after a lock-out; without this the wait would last as long as the jump.
             locked_until = now + MAX_WAIT_SECONDS
             write_private_json(self._dir, PIN_FILE, {**state, "locked_until": locked_until})
         if now < locked_until:
             wait = locked_until - now
-            return PinCheck(False, wait, f"Too many wrong PINs. Try again in {math.ceil(wait)} s.")
+            return PinCheck(False, wait, LOCKED.format(seconds=math.ceil(wait)))
         if hmac.compare_digest(_hash(pin, salt), stored):
             write_private_json(self._dir, PIN_FILE, {**state, "failures": 0, "locked_until": 0.0})
             return PinCheck(True)
@@ -90,5 +100,9 @@ class PinGuard:
         doublings = min(failures - FREE_TRIES, 32)
         wait = 0.0 if failures < FREE_TRIES else min(MAX_WAIT_SECONDS, 5.0 * 2**doublings)
         write_private_json(self._dir, PIN_FILE, {**state, "failures": failures, "locked_until": now + wait})
-        message = "Wrong PIN." + (f" Try again in {wait:.0f} s." if wait else "")
+        message = (
+            QT_TRANSLATE_NOOP("Pin", "Wrong PIN. Try again in {seconds} s.").format(seconds=f"{wait:.0f}")
+            if wait
+            else QT_TRANSLATE_NOOP("Pin", "Wrong PIN.")
+        )
         return PinCheck(False, wait, message)

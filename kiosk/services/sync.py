@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from kiosk.domain.models import Change, Guest, PushOutcome, PushResult
+from kiosk.domain.text import QT_TRANSLATE_NOOP
 from kiosk.domain.timeutil import utcnow
 from kiosk.platforms.base import (
     AuthRefused,
@@ -109,14 +110,19 @@ class Sync:
                 if pull:
                     await self._pull(report)
             except RetryLater as err:
-                report.error, report.retry_after = f"Server unreachable: {err}", err.retry_after
+                report.error, report.retry_after = (
+                    QT_TRANSLATE_NOOP("Sync", "Server unreachable: {error}").format(error=err),
+                    err.retry_after,
+                )
             except (AuthRefused, Misconfigured) as err:
                 report.error, report.permanent = str(err), True
             except ProtocolError as err:
                 log.error("server and kiosk disagree on the protocol: %s", err)
-                report.error = f"Server answered something unexpected: {err}"
+                report.error = QT_TRANSLATE_NOOP("Sync", "Server answered something unexpected: {error}").format(
+                    error=err
+                )
             except RemoteError as err:
-                report.error = f"Sync failed: {err}"
+                report.error = QT_TRANSLATE_NOOP("Sync", "Sync failed: {error}").format(error=err)
             self._note_clock(report)
             await self._db(
                 self._store.update_sync_state,
@@ -135,8 +141,11 @@ class Sync:
             if not queued:
                 return
             answer = await self._connector.push(queued, own=self._own_changes)
-            answered = [(change, result) for change, result in zip(queued, answer.results, strict=True)
-                        if result.outcome is not PushOutcome.RETRY_LATER]
+            answered = [
+                (change, result)
+                for change, result in zip(queued, answer.results, strict=True)
+                if result.outcome is not PushOutcome.RETRY_LATER
+            ]
             report.pushed += len(answered)
             self._note_clock(report)
             await self._finish(answered, report)
@@ -161,11 +170,16 @@ class Sync:
             elif result.outcome is PushOutcome.CONFLICT:
                 conflicts.append((change.change_id, result.guest))
             else:
-                log.warning("change %s dropped: the platform refused it for guest %s (%s)",
-                            change.change_id, change.guest_id, result.message)
+                log.warning(
+                    "change %s dropped: the platform refused it for guest %s (%s)",
+                    change.change_id,
+                    change.guest_id,
+                    result.message,
+                )
                 dropped.append((change.change_id, result.message or "Guest not known."))
-        await self._db(self._store.finish_changes, done=done, conflicts=conflicts, dropped=dropped,
-                       server_guests=server_guests)
+        await self._db(
+            self._store.finish_changes, done=done, conflicts=conflicts, dropped=dropped, server_guests=server_guests
+        )
         report.applied += len(done)
         report.conflicts += len(conflicts)
         report.dropped += len(dropped)
@@ -190,10 +204,14 @@ class Sync:
         except EmptyListing as err:
             # The server listed nobody while the door knows guests: a glitch must not empty the list.
             log.error("full listing refused: %s", err)
-            report.error = "The server listed no attendees at all: the guest list was kept as it was."
+            report.error = QT_TRANSLATE_NOOP(
+                "Sync", "The server listed no attendees at all: the guest list was kept as it was."
+            )
         except ListingRefused as err:
             # Another process on this station began a newer listing: it finishes the job; this round retries.
-            report.error = f"The guest list download was overtaken by another on this station ({err})."
+            report.error = QT_TRANSLATE_NOOP(
+                "Sync", "The guest list download was overtaken by another on this station ({error})."
+            ).format(error=err)
         finally:
             await writer.settle()
         if late and report.ok:
@@ -280,9 +298,11 @@ class _PullWriter:
     async def _write(self, guests: PreparedPage, cursor: tuple[str, datetime | None] | None) -> None:
         # The last write of a full listing completes it (the sweep), unless a record could not be read:
         # that attendee would be swept although the server still lists them.
-        listing = {} if self._listing is None else {
-            "listing": self._listing, "last": cursor is not None and not self._report.malformed
-        }
+        listing = (
+            {}
+            if self._listing is None
+            else {"listing": self._listing, "last": cursor is not None and not self._report.malformed}
+        )
         moved = {} if cursor is None else {"cursor": cursor[0], "listed_at": cursor[1]}
         took = await self._sync._db(_timed, self._sync._store.apply_pull_page, guests, **moved, **listing)
         if not self._bulk and len(guests) and took > 0:
@@ -322,6 +342,15 @@ def clock_warning(offset_seconds: float) -> str | None:
     """One line for staff when the station clock is far from the server's, else None."""
     if abs(offset_seconds) <= CLOCK_WARNING_SECONDS:
         return None
-    direction = "behind" if offset_seconds > 0 else "ahead of"
-    return (f"This station's clock is {abs(offset_seconds) / 60:.0f} min {direction} the server; "
-            "check-in times are corrected, but please fix the clock.")
+    minutes = f"{abs(offset_seconds) / 60:.0f}"
+    if offset_seconds > 0:
+        return QT_TRANSLATE_NOOP(
+            "Sync",
+            "This station's clock is {minutes} min behind the server; check-in times are "
+            "corrected, but please fix the clock.",
+        ).format(minutes=minutes)
+    return QT_TRANSLATE_NOOP(
+        "Sync",
+        "This station's clock is {minutes} min ahead of the server; check-in times are "
+        "corrected, but please fix the clock.",
+    ).format(minutes=minutes)

@@ -58,6 +58,8 @@ class StationConfig:
     badge_size: str = "62x100mm"
     auto_print: bool = False
     badge_station: bool = False
+    # The window's language ("de" or "en"; "" follows the system locale), a staff setting.
+    language: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
 
 

@@ -24,6 +24,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from kiosk.domain import Guest, Mode, VerdictKind, normalise_code
 from kiosk.domain.codes import is_plausible_code
+from kiosk.domain.text import QT_TRANSLATE_NOOP
 from kiosk.domain.timeutil import utcnow
 from kiosk.platforms.base import ServesSessions, SessionChoice
 from kiosk.services.badges import BadgeJobs, PrintOutcome, Send
@@ -36,10 +37,24 @@ from kiosk.services.sync import SyncReport
 from kiosk.services.sync_loop import SyncLoop
 from kiosk.storage import Store, StoreError
 from kiosk.storage.config import save_config
+from kiosk.ui.i18n import COUNTED, clock, translate, translated
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
+# How the print log's states and requesters read in the staff detail.
+PRINT_STATES = {
+    "printed": QT_TRANSLATE_NOOP("Controller", "printed"),
+    "failed": QT_TRANSLATE_NOOP("Controller", "failed"),
+    "dropped": QT_TRANSLATE_NOOP("Controller", "dropped"),
+    "sending": QT_TRANSLATE_NOOP("Controller", "sending"),
+}
+PRINTED_BY = {
+    "auto": QT_TRANSLATE_NOOP("Controller", "auto"),
+    "staff": QT_TRANSLATE_NOOP("Controller", "staff"),
+    "badge station": QT_TRANSLATE_NOOP("Controller", "badge station"),
+    "cli": QT_TRANSLATE_NOOP("Controller", "command line"),
+}
 
 # How long `stop()` lets a running round finish (an upload in flight) before cancelling it.
 STOP_GRACE_S = 3.0
@@ -154,20 +169,26 @@ class StationController(QObject):
         if self.station.config.badge_station:
             self._badge_station_scan(code)
             return None
-        return self._act(lambda: self.checkin.scan(code, self._mode), "This scan could not be saved",
-                         at_the_door=True)
+        return self._act(
+            lambda: self.checkin.scan(code, self._mode),
+            QT_TRANSLATE_NOOP("Controller", "This scan could not be saved"),
+            at_the_door=True,
+        )
 
     def act_on_guest(self, guest_id: str, mode: str | Mode, *, emit: bool = True) -> ScanOutcome | None:
         """A manual check-in/out (staff search, companion prompt); `emit=False` keeps the screen as is."""
         chosen = parse_mode(mode)
         if chosen is None:
-            self.problem.emit(f"Unknown mode {mode!r}.")
+            self.problem.emit(translate("Controller", "Unknown mode {mode}.").format(mode=repr(mode)))
             return None
-        return self._act(lambda: self.checkin.act_on_guest(guest_id, chosen), "This could not be saved",
-                         emit=emit)
+        return self._act(
+            lambda: self.checkin.act_on_guest(guest_id, chosen),
+            QT_TRANSLATE_NOOP("Controller", "This could not be saved"),
+            emit=emit,
+        )
 
     def undo_last(self) -> ScanOutcome | None:
-        return self._act(self.checkin.undo_last, "The undo could not be saved")
+        return self._act(self.checkin.undo_last, QT_TRANSLATE_NOOP("Controller", "The undo could not be saved"))
 
     def record_companions(self, guest_id: str, count: int) -> bool:
         """The door's answer to "how many came with them?"; False (and one line for staff) if not kept."""
@@ -175,7 +196,9 @@ class StationController(QObject):
             self.checkin.record_companions(guest_id, count)
         except (StoreError, ValueError) as err:
             log.error("companions not recorded: %s", err)
-            self.problem.emit(f"The companions could not be recorded: {err}")
+            self.problem.emit(
+                translate("Controller", "The companions could not be recorded: {error}").format(error=err)
+            )
             return False
         self._refresh_timer.start()
         return True
@@ -193,7 +216,11 @@ class StationController(QObject):
             written = await asyncio.to_thread(write)
         except (OSError, StoreError) as err:
             log.error("attendance export failed: %s", err)
-            self.problem.emit(f"The attendance list could not be written to {path}: {err}")
+            self.problem.emit(
+                translate("Controller", "The attendance list could not be written to {path}: {error}").format(
+                    path=path, error=err
+                )
+            )
             return None
         log.info("attendance export: %d attendee(s) written to %s", written, path)
         return written
@@ -224,14 +251,19 @@ class StationController(QObject):
             self.problem.emit(f"The statistics could not be read: {err}")
             return None
 
-    def _act(self, call: Callable[[], ScanOutcome | None], failure: str, *, emit: bool = True,
-             at_the_door: bool = False) -> ScanOutcome | None:
+    def _act(
+        self, call: Callable[[], ScanOutcome | None], failure: str, *, emit: bool = True, at_the_door: bool = False
+    ) -> ScanOutcome | None:
         try:
             outcome = call()
         except StoreError as err:
             # Nothing was committed, so nothing is lost: staff see one line, the guest scans again.
             log.error("%s: %s", failure, err)
-            self.problem.emit(f"{failure}: {err}. Please try again.")
+            self.problem.emit(
+                translate("Controller", "{failure}: {error}. Please try again.").format(
+                    failure=translated(failure), error=err
+                )
+            )
             if at_the_door:
                 self.scan_not_saved.emit(str(err))
             return None
@@ -271,22 +303,28 @@ class StationController(QObject):
             return ""
         printed = [j for j in jobs if j.state == "printed"]
         last = jobs[0]
-        text = f"Badges printed: {len(printed)}"
+        text = translate("Controller", "Badges printed: {count}").format(count=len(printed))
         if reprints := sum(j.reprint for j in printed):
-            text += f" ({reprints} reprint{'s' if reprints != 1 else ''})"
-        when = last.at.astimezone().strftime("%H:%M")
-        return text + f"; last {last.state} {when} at {last.station} ({last.by})"
+            text += f" ({COUNTED.reprints(reprints)})"
+        state = translated(PRINT_STATES.get(last.state, last.state))
+        by = translated(PRINTED_BY.get(last.by, last.by))
+        return text + translate("Controller", "; last {state} {time} at {station} ({by})").format(
+            state=state, time=clock(last.at), station=last.station, by=by
+        )
 
     def set_badge_settings(self, *, printer: str, size: str, auto_print: bool, badge_station: bool) -> None:
         """Staff's print settings: used from the next badge on and kept in the station's config."""
-        self.station.config = replace(self.station.config, printer=printer, badge_size=size, auto_print=auto_print,
-                                      badge_station=badge_station)
+        self.station.config = replace(
+            self.station.config, printer=printer, badge_size=size, auto_print=auto_print, badge_station=badge_station
+        )
         self.badges.printer, self.badges.size, self.badges.auto_print = printer, size, auto_print
         try:
             save_config(self.station.data_dir, self.station.config)
         except OSError as err:
             log.warning("the print settings are used but could not be saved: %s", err)
-            self.problem.emit(f"The print settings could not be saved: {err}")
+            self.problem.emit(
+                translate("Controller", "The print settings could not be saved: {error}").format(error=err)
+            )
 
     def collect_badges(self) -> list[PrintOutcome]:
         """Finish the jobs the print thread is done with in the print log, and tell the window."""
@@ -309,7 +347,7 @@ class StationController(QObject):
                 self.badges.request(guest, by=by)
         except StoreError as err:
             log.error("badge not queued: %s", err)
-            self.problem.emit(f"The badge could not be queued: {err}")
+            self.problem.emit(translate("Controller", "The badge could not be queued: {error}").format(error=err))
             return False
         return True
 
@@ -318,11 +356,16 @@ class StationController(QObject):
         key = normalise_code(code)
         guest = self.station.store.find_guest(key) if is_plausible_code(key) else None
         if guest is None or guest.deleted is not None or not guest.admission.may_enter:
-            self.badge_station_answer.emit("red", "No badge for this code",
-                                           "Please ask at the desk: this code is not on the guest list.")
+            self.badge_station_answer.emit(
+                "red",
+                translate("Controller", "No badge for this code"),
+                translate("Controller", "Please ask at the desk: this code is not on the guest list."),
+            )
             return
         if self._print_badge(guest, auto=False, by="badge station"):
-            self.badge_station_answer.emit("green", "Your badge is printing", guest.display_name)
+            self.badge_station_answer.emit(
+                "green", translate("Controller", "Your badge is printing"), guest.display_name
+            )
 
     def _tell_badges(self) -> None:
         failed = self.badges.failed()
@@ -332,16 +375,40 @@ class StationController(QObject):
         newest = failed[0]
         guest = self.station.store.get_guest(newest.guest_id)
         name = guest.display_name if guest is not None else newest.code
-        more = f" ({len(failed)} badges wait: retry or drop them in the staff tools)" if len(failed) > 1 else \
-            " (retry or drop it in the staff tools)"
-        self.badge_notice.emit(f"⚠ Badge of {name} not printed: {newest.error}{more}",
-                               f"⚠ Badge not printed: {_short_reason(newest.error or '')}")
+        more = (
+            translate("Controller", " ({count} badges wait: retry or drop them in the staff tools)").format(
+                count=len(failed)
+            )
+            if len(failed) > 1
+            else translate("Controller", " (retry or drop it in the staff tools)")
+        )
+        error = translated(newest.error or "")
+        self.badge_notice.emit(
+            translate("Controller", "⚠ Badge of {name} not printed: {error}").format(name=name, error=error) + more,
+            translate("Controller", "⚠ Badge not printed: {reason}").format(reason=_short_reason(error)),
+        )
+
+    def switch_language(self) -> str:
+        """Staff's language setting, German or English, kept in the station's config; the window changes
+        language at its next start (every widget is made once, in the language it started in)."""
+        language = "en" if self.station.config.language == "de" else "de"
+        self.station.config = replace(self.station.config, language=language)
+        try:
+            save_config(self.station.data_dir, self.station.config)
+        except OSError as err:
+            log.warning("the language could not be saved: %s", err)
+            self.problem.emit(translate("Controller", "The language could not be saved: {error}").format(error=err))
+        return language
 
     def set_mode(self, mode: str | Mode) -> bool:
         """Switch check-in / check-out / toggle; remembered in the station's config for the next start."""
         chosen = parse_mode(mode)
         if chosen is None:
-            self.problem.emit(f"Unknown mode {mode!r}: choose check-in, check-out or toggle.")
+            self.problem.emit(
+                translate("Controller", "Unknown mode {mode}: choose check-in, check-out or toggle.").format(
+                    mode=repr(mode)
+                )
+            )
             return False
         if chosen is self._mode:
             return True

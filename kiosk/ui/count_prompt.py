@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
+from kiosk.ui.i18n import COUNTED, translate
 from kiosk.ui.theme import FitLabel, button_style
 
 # One button per possible answer while they fit a 7-inch screen; beyond, digits and Enter still answer.
@@ -13,7 +14,7 @@ MAX_BUTTONS = 10
 
 
 def companions_text(count: int) -> str:
-    return f"{count} guest{'s' if count != 1 else ''}"
+    return COUNTED.guests(count)
 
 
 class CountPrompt(QFrame):
@@ -45,13 +46,15 @@ class CountPrompt(QFrame):
         """Show the question for a registration that counts `counted` companions."""
         self._clear_buttons()
         self.counted = counted
-        self.text.setText(f"+{companions_text(counted)} on this registration: how many came in?")
-        self.hint.setText(f"Press 0–{min(counted, 9)}, Enter for all {counted}, Esc for none")
+        self.text.setText(translate("Door", "+{guests} on this registration: how many came in?").format(
+            guests=companions_text(counted)))
+        self.hint.setText(translate("Door", "Press 0–{last}, Enter for all {counted}, Esc for none").format(
+            last=min(counted, 9), counted=counted))
         self._row.addStretch(1)
         for n in range(min(counted, MAX_BUTTONS - 1) + 1):
             self._add_button(str(n), n)
         if counted >= MAX_BUTTONS:
-            self._add_button(f"All {counted}", counted)
+            self._add_button(translate("Door", "All {counted}").format(counted=counted), counted)
         self._row.addStretch(1)
         self.show()
 

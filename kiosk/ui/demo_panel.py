@@ -20,6 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kiosk.ui.i18n import translate
+
 if TYPE_CHECKING:
     from kiosk.ui.main_window import MainWindow
     from kiosk.ui.qt_app import DemoHooks
@@ -81,7 +83,7 @@ class DemoPanel(QFrame):
         self.setStyleSheet(PANEL_STYLE)
         self._scan = scan
         layout = QVBoxLayout(self)
-        title = QLabel("Demo: scan one of these codes, tap a card, or type a code and press Enter")
+        title = QLabel(translate("Demo", "Demo: scan one of these codes, tap a card, or type a code and press Enter"))
         title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         title.setWordWrap(True)
         layout.addWidget(title)
@@ -95,14 +97,14 @@ class DemoPanel(QFrame):
             card.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextUnderIcon)
             # Its own minimum (1 px bars), so that three cards never make the panel wider than the screen.
             card.setMinimumWidth(self._card_width(code, 1))
-            card.setToolTip(f"Scan {code}")
+            card.setToolTip(translate("Demo", "Scan {code}").format(code=code))
             card.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             card.clicked.connect(lambda _=False, c=code: self._scan(c))
             cards.addWidget(card)
             self.cards.append(card)
         layout.addLayout(cards)
         self.entry = QLineEdit()
-        self.entry.setPlaceholderText("Type an access code or badge number, then Enter")
+        self.entry.setPlaceholderText(translate("Demo", "Type an access code or badge number, then Enter"))
         self.entry.returnPressed.connect(self._typed)
         layout.addWidget(self.entry)
         row = QHBoxLayout()
@@ -151,12 +153,13 @@ class DemoPanel(QFrame):
 
     def show_server_state(self, online: bool, busy: bool = False) -> None:
         if busy:
-            self.server_state.setText("Demo server: switching…")
+            self.server_state.setText(translate("Demo", "Demo server: switching…"))
         elif online:
-            self.server_state.setText("Demo server: online")
+            self.server_state.setText(translate("Demo", "Demo server: online"))
         else:
-            self.server_state.setText("Demo server: OFFLINE. Scans still work and queue up.")
-        self.switch.setText("Take demo server offline" if online else "Bring it back")
+            self.server_state.setText(translate("Demo", "Demo server: OFFLINE. Scans still work and queue up."))
+        offline, back = translate("Demo", "Take demo server offline"), translate("Demo", "Bring it back")
+        self.switch.setText(offline if online else back)
         self.switch.setEnabled(not busy)
 
 
@@ -181,7 +184,9 @@ def attach_demo(window: MainWindow, demo: DemoHooks) -> DemoPanel:
             await asyncio.get_running_loop().run_in_executor(None, demo.set_server_online, target)
         except Exception as err:
             log.error("the demo server could not be switched: %s", err)
-            window.status_bar.show_problem(f"The demo server could not be switched: {err}")
+            window.status_bar.show_problem(
+                translate("Demo", "The demo server could not be switched: {error}").format(error=err)
+            )
         finally:
             show_state()
         if demo.server_online:

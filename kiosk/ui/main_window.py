@@ -35,6 +35,7 @@ from kiosk.services.sync import SyncReport
 from kiosk.ui import pin_dialog
 from kiosk.ui.controller import StationController
 from kiosk.ui.export_tool import ExportTool
+from kiosk.ui.i18n import translate
 from kiosk.ui.print_settings import PrintSettings
 from kiosk.ui.scan_filter import ScanFilter
 from kiosk.ui.session_picker import SessionPicker
@@ -105,7 +106,8 @@ class MainWindow(QMainWindow):
         self._statistics_task: asyncio.Future[Statistics | None] | None = None
         self._return_page: QWidget | None = None
         config = controller.station.config
-        self.setWindowTitle(f"Check-in · {controller.event_name} · {config.station}")
+        self.setWindowTitle(translate("Window", "Check-in · {event} · {station}").format(
+            event=controller.event_name, station=config.station))
         self.ready = ReadyView(controller.event_name, controller.mode.value)
         extra = config.extra if isinstance(config.extra, dict) else {}
         self.verdict = VerdictView(
@@ -148,16 +150,16 @@ class MainWindow(QMainWindow):
             station_only=platform is not None and platform.capabilities.uploads is Uploads.STATION_ONLY
         )
         self.status_bar.set_mode(controller.mode.value)
-        self.staff_button = QPushButton("Staff")
-        self.staff_button.setToolTip("Staff tools (F2)")
+        self.staff_button = QPushButton(translate("Window", "Staff"))
+        self.staff_button.setToolTip(translate("Window", "Staff tools (F2)"))
         self.staff_button.setStyleSheet(STAFF_BUTTON_STYLE)
         self.staff_button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Expanding)
         self.staff_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.staff_button.clicked.connect(self.open_staff)
         # Door volunteers find a guest by name without the supervisor's PIN (`volunteer_search: false`
         # in the config's extra settings hides it, e.g. on an unattended self-service kiosk).
-        self.search_button = QPushButton("Search guest")
-        self.search_button.setToolTip("Find a guest by name and check them in by hand")
+        self.search_button = QPushButton(translate("Window", "Search guest"))
+        self.search_button.setToolTip(translate("Window", "Find a guest by name and check them in by hand"))
         self.search_button.setStyleSheet(SEARCH_BUTTON_STYLE)
         self.search_button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Expanding)
         self.search_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -226,8 +228,8 @@ class MainWindow(QMainWindow):
         self._dismiss_dialogs()
         self._remember_return_page()
         self.verdict.show_failure(
-            "Not saved: please scan again",
-            "This station could not save the scan (is its disk full?). Staff: see the status bar.",
+            translate("Window", "Not saved: please scan again"),
+            translate("Window", "This station could not save the scan (is its disk full?). Staff: see the status bar."),
         )
         self.pages.setCurrentWidget(self.verdict)
         self.verdict.setFocus()
@@ -243,7 +245,7 @@ class MainWindow(QMainWindow):
 
     def _reprint(self, guest_id: str) -> None:
         if self.controller.reprint(guest_id):
-            self.staff_panel.say("The badge is on its way to the printer.")
+            self.staff_panel.say(translate("Window", "The badge is on its way to the printer."))
         self.staff_panel.detail.refresh_prints()
 
     def open_print_settings(self) -> PrintSettings:
@@ -333,17 +335,26 @@ class MainWindow(QMainWindow):
             self.show_outcome(outcome)
 
     def _add_standard_tools(self) -> None:
-        self.add_staff_tool("Sync now", self.controller.sync_now)
-        self.add_staff_tool("Full screen on/off", self.toggle_full_screen)
+        self.add_staff_tool(translate("Window", "Sync now"), self.controller.sync_now)
+        self.add_staff_tool(translate("Window", "Full screen on/off"), self.toggle_full_screen)
         self.export_tool = ExportTool(self, self.controller, self.staff_panel.say)
         self.staff_panel.statistics.wanted.connect(self._refresh_statistics)
-        self.add_staff_tool("Export attendance…", self.export_tool.run)
-        self.add_staff_tool("Badge printing…", self.open_print_settings)
+        self.add_staff_tool(translate("Window", "Export attendance…"), self.export_tool.run)
+        self.add_staff_tool(translate("Window", "Badge printing…"), self.open_print_settings)
         if self._switch_session is not None and self.controller.serves_sessions:
-            self.add_staff_tool("Session…", self.choose_session)
+            self.add_staff_tool(translate("Window", "Session…"), self.choose_session)
+        self.add_staff_tool(translate("Window", "Deutsch / English"), self.switch_language)
         if self.pin_guard is not None:
-            self.add_staff_tool("Set staff PIN…", self.set_pin)
-        self.staff_panel.set_exit_tool(self._tool_button("Exit kiosk", self.close))
+            self.add_staff_tool(translate("Window", "Set staff PIN…"), self.set_pin)
+        self.staff_panel.set_exit_tool(self._tool_button(translate("Window", "Exit kiosk"), self.close))
+
+    def switch_language(self) -> None:
+        """Staff's language setting: the other one of German and English, kept in the station's config."""
+        language = self.controller.switch_language()
+        if language == "de":
+            self.staff_panel.say(translate("Window", "Saved: the window speaks German from its next start."))
+        else:
+            self.staff_panel.say(translate("Window", "Saved: the window speaks English from its next start."))
 
     def _refresh_statistics(self) -> None:
         """Fresh figures for the statistics tab, read off the Qt thread; dropped if one is still being read."""
@@ -465,10 +476,16 @@ class MainWindow(QMainWindow):
         if expected > 0:
             self.progress.setRange(0, expected)
             self.progress.setValue(min(received, expected))
-            self.progress_text.setText(f"Downloading the guest list: {received:,} of {expected:,}")
+            self.progress_text.setText(
+                translate("Window", "Downloading the guest list: {received} of {expected}").format(
+                    received=f"{received:,}", expected=f"{expected:,}"
+                )
+            )
         else:
             self.progress.setRange(0, 0)  # the total comes with the last page: a busy bar until then
-            self.progress_text.setText(f"Downloading the guest list: {received:,} received")
+            self.progress_text.setText(
+                translate("Window", "Downloading the guest list: {received} received").format(received=f"{received:,}")
+            )
         self.progress_row.show()
 
     def _synced(self, report: SyncReport) -> None:

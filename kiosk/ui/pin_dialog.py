@@ -26,7 +26,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.services.pin import PinGuard, pin_problem
+from kiosk.domain.text import QT_TRANSLATE_NOOP
+from kiosk.services.pin import LOCKED, PinGuard, pin_problem
+from kiosk.ui.i18n import translate, translated
 
 log = logging.getLogger(__name__)
 
@@ -63,10 +65,10 @@ class PinPad(QWidget):
         self.digit_buttons: dict[str, QPushButton] = {}
         for index, digit in enumerate("123456789"):
             grid.addWidget(self._key(digit, self._typer(digit)), index // 3, index % 3)
-        grid.addWidget(self._key("Clear", self.edit.clear), 3, 0)
+        grid.addWidget(self._key(translate("Pin", "Clear"), self.edit.clear), 3, 0)
         grid.addWidget(self._key("0", self._typer("0")), 3, 1)
         grid.addWidget(self._key("⌫", self.edit.backspace), 3, 2)
-        self.ok_button = self._key("OK", self._submit)
+        self.ok_button = self._key(translate("Pin", "OK"), self._submit)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.edit)
@@ -125,7 +127,7 @@ class _PinDialogBase(QDialog):
         self.message.setTextFormat(Qt.TextFormat.PlainText)
         self.pad = PinPad()
         self.pad.submitted.connect(self._on_submit)
-        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button = QPushButton(translate("Pin", "Cancel"))
         self.cancel_button.setMinimumHeight(_KEY_SIZE)
         self.cancel_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.cancel_button.setAutoDefault(False)
@@ -193,7 +195,7 @@ class PinDialog(_PinDialogBase):
         tick_ms: int = 250,
         idle_ms: int = PIN_IDLE_MS,
     ) -> None:
-        super().__init__("Staff PIN", "Enter the staff PIN.", parent, idle_ms)
+        super().__init__(translate("Pin", "Staff PIN"), translate("Pin", "Enter the staff PIN."), parent, idle_ms)
         self._guard = guard
         self._clock = clock
         self._unlock_at: float | None = None
@@ -209,19 +211,19 @@ class PinDialog(_PinDialogBase):
         if self.locked:
             return
         if not pin:
-            self._say("Type the PIN first.")
+            self._say(translate("Pin", "Type the PIN first."))
             return
         try:
             result = self._guard.check(pin)
         except OSError as exc:
             log.warning("checking the staff PIN failed: %s", exc)
-            self._say(f"The PIN could not be checked: {exc}")
+            self._say(translate("Pin", "The PIN could not be checked: {error}").format(error=exc))
             return
         if result.ok:
             self.accept()
             return
         self.pad.clear()
-        self._say(result.message or "Wrong PIN.")
+        self._say(translated(result.message) if result.message else translate("Pin", "Wrong PIN."))
         if result.wait_seconds > 0:
             self._unlock_at = self._clock() + result.wait_seconds
             self.pad.set_locked(True)
@@ -237,19 +239,19 @@ class PinDialog(_PinDialogBase):
             self._unlock_at = None
             self._timer.stop()
             self.pad.set_locked(False)
-            self._say("Try the PIN again.", error=False)
+            self._say(translate("Pin", "Try the PIN again."), error=False)
             return
-        self._say(f"Too many wrong PINs. Try again in {math.ceil(left)} s.")
+        self._say(translated(LOCKED.format(seconds=math.ceil(left))))
 
 
 class SetPinDialog(_PinDialogBase):
     """Sets a new staff PIN, typed twice; accepted once the guard has stored it."""
 
-    FIRST = "Choose a new staff PIN: 4 to 12 digits."
-    AGAIN = "Type the same PIN again."
+    FIRST = QT_TRANSLATE_NOOP("Pin", "Choose a new staff PIN: 4 to 12 digits.")
+    AGAIN = QT_TRANSLATE_NOOP("Pin", "Type the same PIN again.")
 
     def __init__(self, guard: PinGuard, parent: QWidget | None = None, *, idle_ms: int = PIN_IDLE_MS) -> None:
-        super().__init__("New staff PIN", self.FIRST, parent, idle_ms)
+        super().__init__(translate("Pin", "New staff PIN"), translated(self.FIRST), parent, idle_ms)
         self._guard = guard
         self._first: str | None = None
 
@@ -258,22 +260,22 @@ class SetPinDialog(_PinDialogBase):
         if self._first is None:
             problem = pin_problem(pin)
             if problem:
-                self._say(problem)
+                self._say(translated(problem))
                 return
             self._first = pin
-            self.prompt.setText(self.AGAIN)
+            self.prompt.setText(translated(self.AGAIN))
             self._say("")
             return
         first, self._first = self._first, None
-        self.prompt.setText(self.FIRST)
+        self.prompt.setText(translated(self.FIRST))
         if pin != first:
-            self._say("The two PINs were not the same. Start again.")
+            self._say(translate("Pin", "The two PINs were not the same. Start again."))
             return
         try:
             self._guard.set_pin(pin)
         except (ValueError, OSError) as exc:
             log.warning("setting the staff PIN failed: %s", exc)
-            self._say(f"The PIN was not changed: {exc}")
+            self._say(translate("Pin", "The PIN was not changed: {error}").format(error=exc))
             return
         self.accept()
 

@@ -23,6 +23,7 @@ from kiosk.services.station import Station
 from kiosk.storage import StoreError
 from kiosk.storage.config import ConfigError, StationConfig
 from kiosk.ui.controller import StationController
+from kiosk.ui.i18n import choose_language, use_language
 from kiosk.ui.main_window import MainWindow
 from kiosk.ui.scan_filter import install as install_scan_filter
 from kiosk.ui.scanner import ScannerSettings
@@ -149,12 +150,15 @@ async def run_station_window(
     fullscreen: bool = False,
     quit_after: float | None = None,
     switch_session: Callable[[str], Awaitable[object]] | None = None,
+    language: str | None = None,
 ) -> int:
     """Show the window for `station` until it is closed; then stop sync and close the station.
 
+    `language` ("de", "en") is `--language`; without it the station's setting, then the system locale.
     REOPEN when staff switched the door to another session (`switch_session`, saved by then): the caller opens
     the station again on its new settings.
     """
+    use_language(app, choose_language(language, station.config.language))
     # The window decides when the app ends: after the sync loop has stopped, not when it disappears.
     app.setQuitOnLastWindowClosed(False)
     scan_filter = install_scan_filter(app, scanner_settings(station.config))
@@ -190,10 +194,10 @@ async def run_station_window(
 
 
 def run_window(station: Station, *, demo: DemoHooks | None = None, fullscreen: bool = False,
-               quit_after: float | None = None) -> int:
+               quit_after: float | None = None, language: str | None = None) -> int:
     """Run the kiosk window for a configured station; returns the process exit status."""
     return _run_on_qt_loop(lambda app: run_station_window(app, station, demo=demo, fullscreen=fullscreen,
-                                                          quit_after=quit_after))
+                                                          quit_after=quit_after, language=language))
 
 
 OpenStation = Callable[[Path], Station]
@@ -224,7 +228,8 @@ async def ask_setup(data_dir: Path, configure: Configure) -> bool:
 
 
 def run_first_run(data_dir: Path, *, open_station: OpenStation, configure: Configure,
-                  switch_session: SwitchSession | None = None, fullscreen: bool = False) -> int:
+                  switch_session: SwitchSession | None = None, fullscreen: bool = False,
+                  language: str | None = None) -> int:
     """The window if this data dir holds a station, else the setup dialog first; exit status.
 
     The composition root passes `open_station` and `configure` (kiosk.app's open_station and
@@ -235,11 +240,13 @@ def run_first_run(data_dir: Path, *, open_station: OpenStation, configure: Confi
         try:
             station = open_station(data_dir)
         except ConfigError:
+            use_language(app, choose_language(language, None))  # the setup dialog, before any station setting
             if not await ask_setup(data_dir, configure):
                 return 1
             station = open_station(data_dir)
         switch = None if switch_session is None else functools.partial(switch_session, data_dir)
-        while (code := await run_station_window(app, station, fullscreen=fullscreen, switch_session=switch)) == REOPEN:
+        while (code := await run_station_window(app, station, fullscreen=fullscreen, switch_session=switch,
+                                                language=language)) == REOPEN:
             station = open_station(data_dir)
         return code
 

@@ -10,6 +10,7 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QFontMetrics, QResizeEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QWidget
 
+from kiosk.ui.i18n import clock
 from kiosk.ui.theme import font, scheme_for
 
 RECENT_COUNT = 5
@@ -26,7 +27,7 @@ class RecentEntry:
 
     @property
     def text(self) -> str:
-        return f"{self.symbol} {self.at.astimezone().strftime('%H:%M')} {self.label}".strip()
+        return f"{self.symbol} {clock(self.at)} {self.label}".strip()
 
 
 class RecentVerdicts(QObject):

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from kiosk.platforms.base import RemoteError, SessionChoice
 from kiosk.storage import StoreError
 from kiosk.storage.config import ConfigError
+from kiosk.ui.i18n import translate
 
 log = logging.getLogger(__name__)
 
@@ -39,16 +40,16 @@ class SessionPicker(QDialog):
 
     def __init__(self, current: str, load: LoadChoices, switch: Switch, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(self.tr("Session at this door"))
+        self.setWindowTitle(translate("SessionPicker", "Session at this door"))
         self.current = current
         self._load, self._switch = load, switch
         self.task: asyncio.Task[None] | None = None
-        self.heading = QLabel(self.tr("Which session does this door serve?"))
+        self.heading = QLabel(translate("SessionPicker", "Which session does this door serve?"))
         self.heading.setStyleSheet("font-size: 16pt; font-weight: bold;")
-        self.note = QLabel(self.tr("Check-ins made here for the current session stay on this station and in "
-                                   "its export."))
+        self.note = QLabel(translate("SessionPicker", "Check-ins made here for the current session stay on this "
+                                                      "station and in its export."))
         self.note.setWordWrap(True)
-        self.status = QLabel(self.tr("Loading the sessions…"))
+        self.status = QLabel(translate("SessionPicker", "Loading the sessions…"))
         self.status.setWordWrap(True)
         self.sessions = QListWidget()
         self.sessions.setStyleSheet("QListWidget { font-size: 14pt; } QListWidget::item { padding: 10px; }")
@@ -56,11 +57,11 @@ class SessionPicker(QDialog):
         self.sessions.setWordWrap(True)
         self.sessions.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.sessions.currentItemChanged.connect(lambda *_: self._update_button())
-        self.serve_button = QPushButton(self.tr("Serve this session"))
+        self.serve_button = QPushButton(translate("SessionPicker", "Serve this session"))
         self.serve_button.setMinimumHeight(56)
         self.serve_button.setEnabled(False)
         self.serve_button.clicked.connect(self.start_switch)
-        self.cancel_button = QPushButton(self.tr("Cancel"))
+        self.cancel_button = QPushButton(translate("SessionPicker", "Cancel"))
         self.cancel_button.setMinimumHeight(56)
         self.cancel_button.clicked.connect(self.reject)
         buttons = QHBoxLayout()
@@ -93,31 +94,33 @@ class SessionPicker(QDialog):
         try:
             choices = await self._load()
         except RemoteError as err:
-            self._say(self.tr("The sessions could not be loaded: {0}").format(err), error=True)
+            self._say(translate("SessionPicker", "The sessions could not be loaded: {error}").format(error=err),
+                      error=True)
             return
         if not choices:
-            self._say(self.tr("The platform lists no sessions for this event."), error=True)
+            self._say(translate("SessionPicker", "The platform lists no sessions for this event."), error=True)
             return
         self.sessions.clear()
         for choice in choices:
             label = f"{choice.id}  ·  {choice.label}" if choice.label else choice.id
             if choice.id == self.current:
-                label = self.tr("This door now: {0}").format(label)
+                label = translate("SessionPicker", "This door now: {session}").format(session=label)
             item = QListWidgetItem(label)
             item.setData(_ID_ROLE, choice.id)
             self.sessions.addItem(item)
             if choice.id == self.current:
                 self.sessions.setCurrentItem(item)
-        self._say(self.tr("Choose a session, then Serve this session."))
+        self._say(translate("SessionPicker", "Choose a session, then Serve this session."))
 
     async def _serve(self, session: str) -> None:
         self._busy(True)
-        self._say(self.tr("Checking session {0} with the server…").format(session))
+        self._say(translate("SessionPicker", "Checking session {session} with the server…").format(session=session))
         try:
             await self._switch(session)
         except (RemoteError, ConfigError, StoreError, OSError) as err:
             log.warning("session switch to %r refused: %s", session[:64], err)
-            self._say(self.tr("This door still serves its session: {0}").format(err), error=True)
+            self._say(translate("SessionPicker", "This door still serves its session: {error}").format(error=err),
+                      error=True)
             self._busy(False)
             return
         log.info("this door now serves session %r", session[:64])

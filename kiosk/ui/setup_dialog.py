@@ -30,6 +30,7 @@ from kiosk.platforms import DEFAULT_PLATFORM, PLATFORMS, usable_names
 from kiosk.platforms.base import AuthRefused, ChoiceNeeded, ProtocolError, RemoteError, RetryLater
 from kiosk.storage import StoreError
 from kiosk.storage.config import ConfigError, StationConfig
+from kiosk.ui.i18n import translate, translated
 
 log = logging.getLogger(__name__)
 
@@ -41,25 +42,29 @@ _FIELD_HEIGHT = 48
 
 def url_problem(url: str) -> str | None:
     """Why `url` cannot be a server address, in words for staff; None when it looks usable."""
-    example = "Write it like https://checkin.example.org"
+    example = translate("Setup", "Write it like https://checkin.example.org")
     if not url:
-        return f"Enter the server address. {example}"
+        return translate("Setup", "Enter the server address. {example}").format(example=example)
     if any(ch.isspace() for ch in url):
-        return f"The server address must not contain spaces. {example}"
+        return translate("Setup", "The server address must not contain spaces. {example}").format(example=example)
     try:
         parts = urlsplit(url)
     except ValueError:  # e.g. "http://[::1" (an unclosed IPv6 bracket)
-        return f"The server address is not written correctly. {example}"
+        return translate("Setup", "The server address is not written correctly. {example}").format(example=example)
     if parts.scheme not in ("http", "https"):
-        return f"The server address must start with https:// (or http:// on a local network). {example}"
+        return translate(
+            "Setup", "The server address must start with https:// (or http:// on a local network). {example}"
+        ).format(example=example)
     try:
         host, _port = parts.hostname, parts.port
     except ValueError:
-        return f"The port in the server address is not a number from 1 to 65535. {example}"
+        return translate("Setup", "The port in the server address is not a number from 1 to 65535. {example}").format(
+            example=example
+        )
     if not host:
-        return f"The server address has no host name. {example}"
+        return translate("Setup", "The server address has no host name. {example}").format(example=example)
     if parts.query or parts.fragment:
-        return f"The server address must not contain '?' or '#'. {example}"
+        return translate("Setup", "The server address must not contain '?' or '#'. {example}").format(example=example)
     return None
 
 
@@ -68,23 +73,35 @@ def explain_failure(exc: BaseException, config: StationConfig) -> str:
     url = config.server_url
     if isinstance(exc, AuthRefused):
         if exc.code == 1000:
-            return (f"The server does not know the event ID {config.event_id}. Copy it from the address of "
-                    "the event in the back office (…/admin/event/ID).")
-        return ("The server did not accept this app code. Copy it again from the Check-in menu of the "
-                "back office.")
+            return translate(
+                "Setup",
+                "The server does not know the event ID {event}. Copy it from the address of "
+                "the event in the back office (…/admin/event/ID).",
+            ).format(event=config.event_id)
+        return translate(
+            "Setup", "The server did not accept this app code. Copy it again from the Check-in menu of the back office."
+        )
     if isinstance(exc, RetryLater):
-        return f"Cannot reach the server at {url}. Check the address and the network.\n({exc})"
+        return translate(
+            "Setup", "Cannot reach the server at {url}. Check the address and the network.\n({error})"
+        ).format(url=url, error=translated(str(exc)))
     if isinstance(exc, ProtocolError):
-        return (f"The server at {url} did not answer like a check-in server. Check the address.\n({exc})")
+        return translate(
+            "Setup", "The server at {url} did not answer like a check-in server. Check the address.\n({error})"
+        ).format(url=url, error=translated(str(exc)))
     if isinstance(exc, ChoiceNeeded):
         return str(exc)  # what to choose and the server's offers (a Conferences i/o door's sessions)
     if isinstance(exc, RemoteError):
-        return f"The server at {url} refused the login: {exc}"
+        return translate("Setup", "The server at {url} refused the login: {error}").format(
+            url=url, error=translated(str(exc))
+        )
     if isinstance(exc, ConfigError | StoreError):
         return str(exc)
     if isinstance(exc, OSError):
-        return f"The settings could not be saved: {exc}"
-    return f"The settings could not be checked ({type(exc).__name__}: {exc})."
+        return translate("Setup", "The settings could not be saved: {error}").format(error=exc)
+    return translate("Setup", "The settings could not be checked ({kind}: {error}).").format(
+        kind=type(exc).__name__, error=exc
+    )
 
 
 def dialog_platforms() -> list[str]:
@@ -102,14 +119,14 @@ class SetupDialog(QDialog):
         self, validate: Validate, parent: QWidget | None = None, *, initial: StationConfig | None = None
     ) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Set up this station")
+        self.setWindowTitle(translate("Setup", "Set up this station"))
         self.setMinimumWidth(560)
         self._validate = validate
         self._initial = initial
         self._result: tuple[StationConfig, str] | None = None
         self.check_task: asyncio.Task[None] | None = None
 
-        intro = QLabel("Copy these values from the Check-in menu of the event's back office.")
+        intro = QLabel(translate("Setup", "Copy these values from the Check-in menu of the event's back office."))
         intro.setWordWrap(True)
         # The platforms kiosk can talk to; the others are named in the README's Platforms table. One whose
         # stations serve a session (Conferences i/o) is set up with `kiosk configure --session`: this
@@ -118,30 +135,34 @@ class SetupDialog(QDialog):
         self.platform_box.setMinimumHeight(_FIELD_HEIGHT)
         for name in dialog_platforms():
             self.platform_box.addItem(PLATFORMS[name].title, name)
-        self.url_edit = self._field("https://checkin.example.org")
-        self.event_edit = self._field("e.g. 123")
-        self.key_edit = self._field("App code")
+        self.url_edit = self._field(translate("Setup", "https://checkin.example.org"))
+        self.event_edit = self._field(translate("Setup", "e.g. 123"))
+        self.key_edit = self._field(translate("Setup", "App code"))
         self.key_edit.setEchoMode(QLineEdit.EchoMode.Password)
-        self.show_key = QPushButton("Show")
+        self.show_key = QPushButton(translate("Setup", "Show"))
         self.show_key.setCheckable(True)
         self.show_key.setMinimumHeight(_FIELD_HEIGHT)
         self.show_key.toggled.connect(self._toggle_key)
-        self.station_edit = self._field("e.g. Main entrance")
-        self.badge_edit = self._field(f"optional: the platform's usual field ({DEFAULT_BADGE_FIELD} on Invitario)")
+        self.station_edit = self._field(translate("Setup", "e.g. Main entrance"))
+        self.badge_edit = self._field(
+            translate("Setup", "optional: the platform's usual field ({field} on Invitario)").format(
+                field=DEFAULT_BADGE_FIELD
+            )
+        )
         # Only for a platform whose doors each serve one session (Conferences i/o); left empty, the check
         # answers with the sessions to choose from.
-        self.session_edit = self._field("the session ID this door serves (Connect lists them)")
+        self.session_edit = self._field(translate("Setup", "the session ID this door serves (Connect lists them)"))
         key_row = QHBoxLayout()
         key_row.addWidget(self.key_edit, 1)
         key_row.addWidget(self.show_key)
         form = QFormLayout()
-        form.addRow("Platform:", self.platform_box)
-        form.addRow("Server address:", self.url_edit)
-        form.addRow("Event ID:", self.event_edit)
-        form.addRow("App code:", key_row)
-        form.addRow("Station name:", self.station_edit)
-        form.addRow("Badge number field:", self.badge_edit)
-        form.addRow("Session:", self.session_edit)
+        form.addRow(translate("Setup", "Platform:"), self.platform_box)
+        form.addRow(translate("Setup", "Server address:"), self.url_edit)
+        form.addRow(translate("Setup", "Event ID:"), self.event_edit)
+        form.addRow(translate("Setup", "App code:"), key_row)
+        form.addRow(translate("Setup", "Station name:"), self.station_edit)
+        form.addRow(translate("Setup", "Badge number field:"), self.badge_edit)
+        form.addRow(translate("Setup", "Session:"), self.session_edit)
         self._form = form
         self.platform_box.currentIndexChanged.connect(self._platform_changed)
 
@@ -152,11 +173,11 @@ class SetupDialog(QDialog):
         self.spinner.setRange(0, 0)  # no known end: Qt draws a busy indicator
         self.spinner.setTextVisible(False)
         self.spinner.hide()
-        self.connect_button = QPushButton("Connect")
+        self.connect_button = QPushButton(translate("Setup", "Connect"))
         self.connect_button.setDefault(True)
         self.connect_button.setMinimumHeight(_FIELD_HEIGHT)
         self.connect_button.clicked.connect(self.start_check)
-        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button = QPushButton(translate("Setup", "Cancel"))
         self.cancel_button.setMinimumHeight(_FIELD_HEIGHT)
         self.cancel_button.clicked.connect(self.reject)
         buttons = QHBoxLayout()
@@ -181,7 +202,9 @@ class SetupDialog(QDialog):
         # One row for the other: the dialog must still fit an 800x480 kiosk (`kiosk configure --badge-field`
         # names a badge field for a session door, which its external id almost always makes unneeded).
         self._form.setRowVisible(self.badge_edit, not sessions)
-        self.event_edit.setPlaceholderText("optional: the app's address names it" if sessions else "e.g. 123")
+        self.event_edit.setPlaceholderText(
+            translate("Setup", "optional: the app's address names it") if sessions else translate("Setup", "e.g. 123")
+        )
 
     def _field(self, placeholder: str) -> QLineEdit:
         edit = QLineEdit()
@@ -206,7 +229,7 @@ class SetupDialog(QDialog):
 
     def _toggle_key(self, shown: bool) -> None:
         self.key_edit.setEchoMode(QLineEdit.EchoMode.Normal if shown else QLineEdit.EchoMode.Password)
-        self.show_key.setText("Hide" if shown else "Show")
+        self.show_key.setText(translate("Setup", "Hide") if shown else translate("Setup", "Show"))
 
     # --- the check
 
@@ -228,26 +251,39 @@ class SetupDialog(QDialog):
             # The app is the event: its address names it (https://SUBDOMAIN.cnf.io/api/v2), as configure does.
             event_id = urlsplit(url).netloc
         for edit, value, missing in (
-            (self.event_edit, event_id, "Enter the event ID."),
-            (self.key_edit, api_key, "Enter the app code."),
-            (self.station_edit, station, "Enter a name for this station, e.g. Main entrance."),
+            (self.event_edit, event_id, translate("Setup", "Enter the event ID.")),
+            (self.key_edit, api_key, translate("Setup", "Enter the app code.")),
+            (self.station_edit, station, translate("Setup", "Enter a name for this station, e.g. Main entrance.")),
         ):
             if not value:
                 edit.setFocus()
                 return missing
         if self._initial is None:
             config = StationConfig(
-                server_url=url, event_id=event_id, station=station, badge_field=badge, platform=platform,
+                server_url=url,
+                event_id=event_id,
+                station=station,
+                badge_field=badge,
+                platform=platform,
                 session=session,
             )
             return config, api_key
         # Reconfiguring keeps the other settings; the event name only while it is the same event.
         same_event = (self._initial.platform, self._initial.server_url, self._initial.event_id) == (
-            platform, url, event_id
+            platform,
+            url,
+            event_id,
         )
-        config = replace(self._initial, server_url=url, event_id=event_id, station=station, badge_field=badge,
-                         platform=platform, session=session,
-                         event_name=self._initial.event_name if same_event else "")
+        config = replace(
+            self._initial,
+            server_url=url,
+            event_id=event_id,
+            station=station,
+            badge_field=badge,
+            platform=platform,
+            session=session,
+            event_name=self._initial.event_name if same_event else "",
+        )
         return config, api_key
 
     def start_check(self) -> None:
@@ -260,7 +296,7 @@ class SetupDialog(QDialog):
             return
         config, api_key = fields
         self._busy(True)
-        self._say(f"Checking… (contacting {config.server_url})", error=False)
+        self._say(translate("Setup", "Checking… (contacting {url})").format(url=config.server_url), error=False)
         self.check_task = asyncio.ensure_future(self._check(config, api_key))
 
     async def _check(self, config: StationConfig, api_key: str) -> None:
@@ -277,7 +313,7 @@ class SetupDialog(QDialog):
         self._busy(False)
         # Cleared first, so that done() does not cancel the task that is finishing right here.
         self.check_task = None
-        self._say("Connected.", error=False)
+        self._say(translate("Setup", "Connected."), error=False)
         self.accept()
 
     def result_config(self) -> tuple[StationConfig, str]:
@@ -296,7 +332,7 @@ class SetupDialog(QDialog):
     def _busy(self, busy: bool) -> None:
         self.spinner.setVisible(busy)
         self.connect_button.setEnabled(not busy)
-        self.connect_button.setText("Checking…" if busy else "Connect")
+        self.connect_button.setText(translate("Setup", "Checking…") if busy else translate("Setup", "Connect"))
         for edit in (self.url_edit, self.event_edit, self.key_edit, self.station_edit, self.badge_edit):
             edit.setReadOnly(busy)
         self.platform_box.setEnabled(not busy)

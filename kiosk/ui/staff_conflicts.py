@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QScrollArea, QVBoxLay
 
 from kiosk.services.desk import Desk
 from kiosk.storage import Conflict, StoreError
+from kiosk.ui.i18n import COUNTED, translate
 from kiosk.ui.staff_detail import plain_label, touch_button
 from kiosk.ui.staff_format import conflict_lines
 
@@ -35,7 +36,7 @@ class ConflictCard(QFrame):
         self.kept_label = plain_label(kept)
         for label in (self.title, self.ours_label, self.kept_label):
             text.addWidget(label)
-        self.button = touch_button("Mark as seen")
+        self.button = touch_button(translate("Conflicts", "Mark as seen"))
         self.button.clicked.connect(lambda: self.seen.emit(self.change_id))
         layout.addLayout(text, 1)
         layout.addWidget(self.button)
@@ -55,7 +56,7 @@ class ConflictList(QWidget):
         header = QHBoxLayout()
         self.summary = QLabel()
         self.summary.setWordWrap(True)
-        self.all_button = touch_button("Mark all as seen")
+        self.all_button = touch_button(translate("Conflicts", "Mark all as seen"))
         self.all_button.clicked.connect(lambda: self._acknowledge(None))
         header.addWidget(self.summary, 1)
         header.addWidget(self.all_button)
@@ -90,10 +91,9 @@ class ConflictList(QWidget):
             self.cards.append(card)
         count = len(self.cards)
         self.summary.setText(
-            "No conflicts: every check-in of this station reached the server as made."
+            translate("Conflicts", "No conflicts: every check-in of this station reached the server as made.")
             if not count
-            else f"{count} check-in{'s' if count != 1 else ''} of this station lost to a later change "
-            "made at another station. Check the guest at the door if it matters."
+            else COUNTED.lost_check_ins(count)
         )
         self.all_button.setEnabled(count > 0)
         self.changed.emit(count)
@@ -106,7 +106,11 @@ class ConflictList(QWidget):
             guest = self._desk.guest(conflict.change.guest_id)
         except StoreError:
             guest = None
-        return guest.display_name if guest is not None else f"Guest {conflict.change.guest_id}"
+        return (
+            guest.display_name
+            if guest is not None
+            else translate("Conflicts", "Guest {id}").format(id=conflict.change.guest_id)
+        )
 
     def _acknowledge(self, change_ids: list[str] | None) -> None:
         try:

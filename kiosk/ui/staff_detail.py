@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.domain import Guest
+from kiosk.ui.i18n import translate
 from kiosk.ui.staff_format import can_check_in, detail_rows, guest_state
 
 # Fingers, not mouse pointers: controls at least this tall.
@@ -51,7 +52,7 @@ class CompanionRow(QWidget):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.label = plain_label(f"{companion.display_name} — {guest_state(companion)}")
-        self.button = touch_button("Check in")
+        self.button = touch_button(translate("Detail", "Check in"))
         self.button.setEnabled(can_check_in(companion))
         self.button.clicked.connect(lambda: self.check_in_requested.emit(self.guest_id))
         layout.addWidget(self.label, 1)
@@ -83,11 +84,11 @@ class GuestDetail(QScrollArea):
         self.printing_allowed = True
         self._badge_row = QHBoxLayout()
         self.badge_label = plain_label()
-        self.badge_button = touch_button("Print badge")
+        self.badge_button = touch_button(translate("Detail", "Print badge"))
         self.badge_button.clicked.connect(self._print_clicked)
         self._badge_row.addWidget(self.badge_label, 1)
         self._badge_row.addWidget(self.badge_button)
-        self._companions_title = QLabel("Companions")
+        self._companions_title = QLabel(translate("Detail", "Companions"))
         self._companions_box = QVBoxLayout()
         self._layout.addWidget(self.name_label)
         self._layout.addLayout(self._form)
@@ -111,7 +112,7 @@ class GuestDetail(QScrollArea):
             row.deleteLater()
         self.companion_rows = []
         if guest is None:
-            self.name_label.setText("Pick a guest from the list.")
+            self.name_label.setText(translate("Detail", "Pick a guest from the list."))
             self.name_label.setStyleSheet("")
             self._companions_title.hide()
             self.badge_label.hide()
@@ -124,7 +125,7 @@ class GuestDetail(QScrollArea):
         bar = f"border-left: 10px solid {colour}; padding-left: 8px;" if valid else ""
         self.name_label.setStyleSheet(bar)
         for label, text in detail_rows(guest, labels=self._field_labels):
-            self._form.addRow(f"{label}:", plain_label(text))
+            self._form.addRow(translate("Detail", "{label}:").format(label=label), plain_label(text))
         self.refresh_prints()
         companions = companions or []
         self._companions_title.setVisible(bool(companions))
@@ -137,11 +138,13 @@ class GuestDetail(QScrollArea):
     def refresh_prints(self) -> None:
         """The badge line and button for the guest shown, from the print log as it is now."""
         summary = self.print_summary(self.guest_id) if self.print_summary and self.guest_id else ""
-        self.badge_label.setText(summary or "No badge printed at this station")
-        self.badge_button.setText("Reprint badge" if summary else "Print badge")
+        self.badge_label.setText(summary or translate("Detail", "No badge printed at this station"))
+        reprint, first = translate("Detail", "Reprint badge"), translate("Detail", "Print badge")
+        self.badge_button.setText(reprint if summary else first)
         self.badge_label.setVisible(self.guest_id is not None)
-        self.badge_button.setVisible(self.guest_id is not None and self.print_summary is not None
-                                     and self.printing_allowed)
+        self.badge_button.setVisible(
+            self.guest_id is not None and self.print_summary is not None and self.printing_allowed
+        )
 
     def _print_clicked(self) -> None:
         if self.guest_id is not None:

@@ -7,28 +7,34 @@ from datetime import datetime
 
 from kiosk.domain import Guest
 from kiosk.domain.models import Admission, Change, ChangeKind
+from kiosk.domain.text import QT_TRANSLATE_NOOP
 from kiosk.domain.timeutil import is_time_known
 from kiosk.storage import Conflict
+from kiosk.ui.i18n import clock, day_and_clock, field_label, translate, translated
 
-INSIDE = "inside"
-NOT_INSIDE = "not inside"
-DELETED = "deleted"
+INSIDE = QT_TRANSLATE_NOOP("StaffText", "inside")
+NOT_INSIDE = QT_TRANSLATE_NOOP("StaffText", "not inside")
+DELETED = QT_TRANSLATE_NOOP("StaffText", "deleted")
 # The admission states that keep a guest out, in staff words (the door's verdicts say the same).
 REFUSED = {
-    Admission.NOT_CONFIRMED: "not confirmed",
-    Admission.CANCELLED: "cancelled",
-    Admission.DEREGISTERED: "deregistered",
+    Admission.NOT_CONFIRMED: QT_TRANSLATE_NOOP("StaffText", "not confirmed"),
+    Admission.CANCELLED: QT_TRANSLATE_NOOP("StaffText", "cancelled"),
+    Admission.DEREGISTERED: QT_TRANSLATE_NOOP("StaffText", "deregistered"),
 }
 _REGISTRATION = {
-    Admission.ADMISSIBLE: "Registered",
-    Admission.UNSTATED: "Not stated",
-    Admission.NOT_CONFIRMED: "Not confirmed",
-    Admission.CANCELLED: "Cancelled",
-    Admission.DEREGISTERED: "Deregistered",
+    Admission.ADMISSIBLE: QT_TRANSLATE_NOOP("StaffText", "Registered"),
+    Admission.UNSTATED: QT_TRANSLATE_NOOP("StaffText", "Not stated"),
+    Admission.NOT_CONFIRMED: QT_TRANSLATE_NOOP("StaffText", "Not confirmed"),
+    Admission.CANCELLED: QT_TRANSLATE_NOOP("StaffText", "Cancelled"),
+    Admission.DEREGISTERED: QT_TRANSLATE_NOOP("StaffText", "Deregistered"),
 }
 
 def guest_state(guest: Guest) -> str:
     """Inside / not inside / a refused state / deleted: what a door team needs to know first."""
+    return translated(_state(guest))
+
+
+def _state(guest: Guest) -> str:
     if guest.deleted is not None:
         return DELETED
     if guest.admission in REFUSED:
@@ -37,7 +43,7 @@ def guest_state(guest: Guest) -> str:
 
 
 def can_check_in(guest: Guest) -> bool:
-    return guest_state(guest) == NOT_INSIDE
+    return _state(guest) == NOT_INSIDE
 
 
 def needs_override(guest: Guest) -> bool:
@@ -46,7 +52,7 @@ def needs_override(guest: Guest) -> bool:
 
 
 def can_check_out(guest: Guest) -> bool:
-    return guest_state(guest) == INSIDE
+    return _state(guest) == INSIDE
 
 
 def local_time(value: datetime | None, now: datetime | None = None) -> str:
@@ -54,12 +60,12 @@ def local_time(value: datetime | None, now: datetime | None = None) -> str:
     if value is None:
         return ""
     if not is_time_known(value):  # the platform said "checked in" without a time
-        return "time not known"
+        return translate("StaffText", "time not known")
     here = value.astimezone()
     today = (now or datetime.now().astimezone()).astimezone().date()
     if here.date() == today:
-        return here.strftime("%H:%M")
-    return f"{here.day} {here.strftime('%b %H:%M')}"
+        return clock(here)
+    return day_and_clock(here)
 
 
 def detail_rows(
@@ -72,65 +78,71 @@ def detail_rows(
     """
     labels = labels or {}
     rows = [
-        ("State", guest_state(guest).capitalize()),
-        ("Registration", _REGISTRATION[guest.admission]),
-        ("Checked in", local_time(guest.check_in, now)),
-        ("Checked out", local_time(guest.check_out, now)),
-        ("Access code", guest.access_code or ""),
+        (translate("StaffText", "State"), guest_state(guest).capitalize()),
+        (translate("StaffText", "Registration"), translated(_REGISTRATION[guest.admission])),
+        (translate("StaffText", "Checked in"), local_time(guest.check_in, now)),
+        (translate("StaffText", "Checked out"), local_time(guest.check_out, now)),
+        (translate("StaffText", "Access code"), guest.access_code or ""),
         # Companions the registration counts without records of their own (the door asks how many came).
-        ("Companions", f"+{guest.companion_count} on the registration" if guest.companion_count else ""),
+        (translate("StaffText", "Companions"), translate("StaffText", "+{count} on the registration").format(
+            count=guest.companion_count) if guest.companion_count else ""),
     ]
     if guest.deleted is not None:
-        rows.append(("Removed from list", local_time(guest.deleted, now)))
-    rows += [(labels.get("company") or "Company", guest.company), (labels.get("email") or "Email", guest.email)]
+        rows.append((translate("StaffText", "Removed from list"), local_time(guest.deleted, now)))
+    rows += [(labels.get("company") or translate("StaffText", "Company"), guest.company),
+             (labels.get("email") or translate("StaffText", "Email"), guest.email)]
     # The rest as the platform's mapper labelled and ordered it; the event's own labels win by field name.
-    rows += [(labels.get(field.key) or field.label, field.text) for field in guest.display]
+    rows += [(labels.get(field.key) or field_label(field.label), field.text) for field in guest.display]
     return [(label, text) for label, text in rows if text]
 
 
 def presence_text(guest: Guest, now: datetime | None = None) -> str:
     """The presence a record shows, e.g. "inside since 14:05" or "checked out at 15:10"."""
     if guest.deleted is not None:
-        return "removed from the guest list"
+        return translate("StaffText", "removed from the guest list")
     if guest.is_inside:
-        return f"inside since {local_time(guest.check_in, now)}"
+        return translate("StaffText", "inside since {time}").format(time=local_time(guest.check_in, now))
     if guest.check_out is not None:
-        return f"checked out at {local_time(guest.check_out, now)}"
-    return "not checked in"
+        return translate("StaffText", "checked out at {time}").format(time=local_time(guest.check_out, now))
+    return translate("StaffText", "not checked in")
 
 
 def change_text(change: Change, now: datetime | None = None) -> str:
     """What this station did, e.g. "checked in at 14:02"."""
     when = local_time(change.client_update, now)
     if change.kind is ChangeKind.CHECK_IN:
-        return f"checked in at {when}"
+        return translate("StaffText", "checked in at {time}").format(time=when)
     if change.kind is ChangeKind.CHECK_OUT:
-        return f"checked out at {when}"
+        return translate("StaffText", "checked out at {time}").format(time=when)
     inside = change.check_in is not None and (change.check_out is None or change.check_out < change.check_in)
-    return f"undid an action at {when} (leaving the guest {'inside' if inside else 'not inside'})"
+    if inside:
+        return translate("StaffText", "undid an action at {time} (leaving the guest inside)").format(time=when)
+    return translate("StaffText", "undid an action at {time} (leaving the guest not inside)").format(time=when)
 
 
 def conflict_lines(conflict: Conflict, now: datetime | None = None) -> tuple[str, str]:
     """Two lines: what this station did and when; what the server kept instead and when."""
     change = conflict.change
-    ours = f"This station ({change.station}) {change_text(change, now)}."
+    ours = translate("StaffText", "This station ({station}) {action}.").format(
+        station=change.station, action=change_text(change, now))
     winner = conflict.winner
     if winner is None:
-        return ours, "Another station's later change was kept instead."
-    kept = f"Kept instead: {presence_text(winner, now)}"
+        return ours, translate("StaffText", "Another station's later change was kept instead.")
+    kept = translate("StaffText", "Kept instead: {presence}").format(presence=presence_text(winner, now))
     if winner.client_update is not None:
-        kept += f" (changed at {local_time(winner.client_update, now)})"
+        kept += translate("StaffText", " (changed at {time})").format(time=local_time(winner.client_update, now))
     return ours, kept + "."
 
 
 def undo_question(change: Change | None, name: str | None) -> str:
     """The confirmation asked before an undo, e.g. "Undo check-in of Jane Doe?"."""
     if change is None or name is None:
-        return "Undo this station's last check-in or check-out?"
+        return translate("StaffText", "Undo this station's last check-in or check-out?")
     if change.kind is ChangeKind.UNDO:
-        return f"Undo the last undo for {name}?"
-    action = "check-in" if change.kind is ChangeKind.CHECK_IN else "check-out"
-    return f"Undo {action} of {name}?"
+        return translate("StaffText", "Undo the last undo for {name}?").format(name=name)
+    if change.kind is ChangeKind.CHECK_IN:
+        return translate("StaffText", "Undo check-in of {name}?").format(name=name)
+    return translate("StaffText", "Undo check-out of {name}?").format(name=name)
 
 
 def usable_labels(raw: object) -> dict[str, str]:

@@ -18,13 +18,20 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.domain import Guest, Mode
+from kiosk.domain.text import QT_TRANSLATE_NOOP
 from kiosk.services.desk import Desk
 from kiosk.storage import StoreError
+from kiosk.ui.i18n import translate, translated
 from kiosk.ui.staff_detail import TOUCH_HEIGHT, GuestDetail, touch_button
 from kiosk.ui.staff_format import can_check_in, can_check_out, guest_state, needs_override
 
 SEARCH_DEBOUNCE_MS = 150
-COLUMNS = ("Name", "Company", "State", "Access code")
+COLUMNS = (
+    QT_TRANSLATE_NOOP("Guests", "Name"),
+    QT_TRANSLATE_NOOP("Guests", "Company"),
+    QT_TRANSLATE_NOOP("Guests", "State"),
+    QT_TRANSLATE_NOOP("Guests", "Access code"),
+)
 NAME, COMPANY, STATE, ACCESS_CODE = range(len(COLUMNS))
 # Below this table width the company column goes (the guest's detail still shows it), so that the name
 # keeps room and state and access code are never cut.
@@ -52,13 +59,13 @@ class GuestFinder(QWidget):
         self._search_timer.timeout.connect(self.run_search)
 
         self.search_edit = QLineEdit()
-        self.search_edit.setPlaceholderText("Type a name, company or email")
+        self.search_edit.setPlaceholderText(translate("Guests", "Type a name, company or email"))
         self.search_edit.setClearButtonEnabled(True)
         self.search_edit.setMaxLength(200)
         self.search_edit.setMinimumHeight(TOUCH_HEIGHT)
         self.search_edit.textChanged.connect(lambda _text: self._search_timer.start())
         self.results = QTableWidget(0, len(COLUMNS))
-        self.results.setHorizontalHeaderLabels(list(COLUMNS))
+        self.results.setHorizontalHeaderLabels([translated(column) for column in COLUMNS])
         self.results.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.results.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.results.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -76,12 +83,16 @@ class GuestFinder(QWidget):
 
         self.detail = GuestDetail(field_labels=field_labels)
         self.detail.companion_check_in.connect(lambda gid: self.act_requested.emit(gid, Mode.CHECK_IN))
-        self.check_in_button = touch_button("Check in")
-        self.check_out_button = touch_button("Check out")
+        self.check_in_button = touch_button(translate("Guests", "Check in"))
+        self.check_out_button = touch_button(translate("Guests", "Check out"))
         self.check_in_button.clicked.connect(lambda: self._act_on_selected(Mode.CHECK_IN))
         self.check_out_button.clicked.connect(lambda: self._act_on_selected(Mode.CHECK_OUT))
-        self.override_button = touch_button("Admit…")  # short: three buttons share a third of an 800 px screen
-        self.override_button.setToolTip("The registration is not confirmed: staff may admit the guest all the same")
+        self.override_button = touch_button(
+            translate("Guests", "Admit…")
+        )  # short: three buttons share a third of an 800 px screen
+        self.override_button.setToolTip(
+            translate("Guests", "The registration is not confirmed: staff may admit the guest all the same")
+        )
         self.override_button.clicked.connect(self._override_selected)
 
         left = QVBoxLayout()
@@ -180,6 +191,6 @@ class GuestFinder(QWidget):
     def _act_on_selected(self, mode: Mode) -> None:
         guest_id = self.selected_guest_id()
         if guest_id is None:
-            self.hint.emit("Pick a guest from the list first.")
+            self.hint.emit(translate("Guests", "Pick a guest from the list first."))
             return
         self.act_requested.emit(guest_id, mode)

@@ -26,9 +26,11 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.domain import Guest, Mode
+from kiosk.domain.text import QT_TRANSLATE_NOOP
 from kiosk.services.checkin import CheckIn, ScanOutcome
 from kiosk.services.desk import Desk
 from kiosk.storage import StoreError
+from kiosk.ui.i18n import translate, translated
 from kiosk.ui.staff_conflicts import ConflictList
 from kiosk.ui.staff_detail import TOUCH_HEIGHT, touch_button
 from kiosk.ui.staff_format import guest_state, undo_question
@@ -37,9 +39,13 @@ from kiosk.ui.staff_stats import StatisticsView
 
 log = logging.getLogger(__name__)
 
-_MODE_LABELS = ((Mode.CHECK_IN, "Check-in"), (Mode.CHECK_OUT, "Check-out"), (Mode.TOGGLE, "Toggle"))
+_MODE_LABELS = (
+    (Mode.CHECK_IN, QT_TRANSLATE_NOOP("Staff", "Check-in")),
+    (Mode.CHECK_OUT, QT_TRANSLATE_NOOP("Staff", "Check-out")),
+    (Mode.TOGGLE, QT_TRANSLATE_NOOP("Staff", "Toggle")),
+)
 _TOOL_COLUMNS = 2  # station tools per row: two touch buttons fit side by side from 800 px up
-STAFF_TITLE, VOLUNTEER_TITLE = "Staff tools", "Guest search"
+STAFF_TITLE, VOLUNTEER_TITLE = QT_TRANSLATE_NOOP("Staff", "Staff tools"), QT_TRANSLATE_NOOP("Staff", "Guest search")
 
 
 class StaffPanel(QWidget):
@@ -95,19 +101,19 @@ class StaffPanel(QWidget):
         self.detail = self.finder.detail
         self.check_in_button = self.finder.check_in_button
         self.check_out_button = self.finder.check_out_button
-        self.tabs.addTab(self.finder, "Find guest")
+        self.tabs.addTab(self.finder, translate("Staff", "Find guest"))
         self.conflicts = ConflictList(desk)
         self.conflicts.changed.connect(self._conflicts_changed)
         self.conflicts.failed.connect(lambda text: self._say(text, error=True))
-        self.tabs.addTab(self.conflicts, "Conflicts")
-        self.tabs.addTab(self._build_station_tab(), "Station")
+        self.tabs.addTab(self.conflicts, translate("Staff", "Conflicts"))
+        self.tabs.addTab(self._build_station_tab(), translate("Staff", "Station"))
         self.statistics = StatisticsView()
         # Scrolls on a short screen: the figures and a readable chart need more height than 800x480 leaves.
         self.statistics_page = QScrollArea()
         self.statistics_page.setWidgetResizable(True)
         self.statistics_page.setFrameShape(QFrame.Shape.NoFrame)
         self.statistics_page.setWidget(self.statistics)
-        self.tabs.addTab(self.statistics_page, "Statistics")
+        self.tabs.addTab(self.statistics_page, translate("Staff", "Statistics"))
         layout.addWidget(self.tabs, 1)
 
         escape = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
@@ -118,15 +124,15 @@ class StaffPanel(QWidget):
 
     def _build_top_bar(self) -> QHBoxLayout:
         bar = QHBoxLayout()
-        self.title = QLabel(STAFF_TITLE)
+        self.title = QLabel(translated(STAFF_TITLE))
         bold = self.title.font()
         bold.setBold(True)
         self.title.setFont(bold)
         bar.addWidget(self.title)
         bar.addStretch(1)
-        self.undo_button = touch_button("Undo last…")
+        self.undo_button = touch_button(translate("Staff", "Undo last…"))
         self.undo_button.clicked.connect(self.ask_undo)
-        self.close_button = touch_button("Close")
+        self.close_button = touch_button(translate("Staff", "Close"))
         self.close_button.clicked.connect(self.close_requested)
         bar.addWidget(self.undo_button)
         bar.addWidget(self.close_button)
@@ -137,11 +143,12 @@ class StaffPanel(QWidget):
         body = QWidget()
         column = QVBoxLayout(body)
         modes = QHBoxLayout()
-        modes.addWidget(QLabel("Mode:"))
+        modes.addWidget(QLabel(translate("Staff", "Mode:")))
         self.mode_group = QButtonGroup(self)
         self.mode_group.setExclusive(True)
         self.mode_buttons: dict[Mode, QPushButton] = {}
-        for mode, label in _MODE_LABELS:
+        for mode, marked in _MODE_LABELS:
+            label = translated(marked)
             button = touch_button(label)
             button.setCheckable(True)
             button.clicked.connect(lambda _=False, m=mode: self.mode_change_requested.emit(m.value))
@@ -169,8 +176,8 @@ class StaffPanel(QWidget):
         self.confirm_label = QLabel()
         self.confirm_label.setTextFormat(Qt.TextFormat.PlainText)
         self.confirm_label.setWordWrap(True)
-        self.confirm_yes = touch_button("Yes, undo")
-        self.confirm_no = touch_button("No")
+        self.confirm_yes = touch_button(translate("Staff", "Yes, undo"))
+        self.confirm_no = touch_button(translate("Staff", "No"))
         self.confirm_yes.clicked.connect(self._confirmed)
         self.confirm_no.clicked.connect(frame.hide)
         row.addWidget(self.confirm_label, 1)
@@ -188,7 +195,7 @@ class StaffPanel(QWidget):
     def set_volunteer(self, volunteer: bool) -> None:
         """Door volunteer (search and check in only) or staff (everything)."""
         self._volunteer = volunteer
-        self.title.setText(VOLUNTEER_TITLE if volunteer else STAFF_TITLE)
+        self.title.setText(translated(VOLUNTEER_TITLE if volunteer else STAFF_TITLE))
         self.undo_button.setVisible(not volunteer)
         self.tabs.setTabVisible(1, not volunteer)
         self.tabs.setTabVisible(2, not volunteer)
@@ -241,15 +248,16 @@ class StaffPanel(QWidget):
     def act(self, guest_id: str, mode: Mode) -> ScanOutcome | None:
         """A manual check-in or check-out; the outcome goes to `outcome_made` and the lists refresh."""
         if self._volunteer and mode is not Mode.CHECK_IN:
-            self._say("Checking out by hand is for staff: tap Staff and enter the PIN.", error=True)
+            self._say(translate("Staff", "Checking out by hand is for staff: tap Staff and enter the PIN."), error=True)
             return None
         try:
             outcome = self._checkin.act_on_guest(guest_id, mode)
         except StoreError as exc:
-            self._say(f"Nothing was changed: {exc}", error=True)
+            self._say(translate("Staff", "Nothing was changed: {error}").format(error=exc), error=True)
             return None
         guest = outcome.verdict.guest
-        self._say(f"{outcome.message}: {guest.display_name}" if guest is not None else outcome.message)
+        message = translated(outcome.message)
+        self._say(f"{message}: {guest.display_name}" if guest is not None else message)
         self.outcome_made.emit(outcome)
         self.finder.refresh_guest(guest_id)
         return outcome
@@ -265,11 +273,11 @@ class StaffPanel(QWidget):
             self._say(str(exc), error=True)
             return
         if last is None:
-            self._say("Nothing to undo: this station has not checked anyone in or out yet.")
+            self._say(translate("Staff", "Nothing to undo: this station has not checked anyone in or out yet."))
             return
         self._undo_target, self._override_target = last.change_id, None
         self.confirm_label.setText(undo_question(last, guest.display_name if guest else None))
-        self.confirm_yes.setText("Yes, undo")
+        self.confirm_yes.setText(translate("Staff", "Yes, undo"))
         self.confirm_bar.show()
         self.confirm_no.setFocus()
 
@@ -281,9 +289,14 @@ class StaffPanel(QWidget):
         if guest is None:
             return
         self._override_target, self._undo_target = guest_id, None
-        self.confirm_label.setText(f"Admit {guest.display_name} although the registration is not confirmed? "
-                                   "The scan log keeps it as a staff override at this station.")
-        self.confirm_yes.setText("Yes, admit")
+        self.confirm_label.setText(
+            translate(
+                "Staff",
+                "Admit {name} although the registration is not confirmed? "
+                "The scan log keeps it as a staff override at this station.",
+            ).format(name=guest.display_name)
+        )
+        self.confirm_yes.setText(translate("Staff", "Yes, admit"))
         self.confirm_bar.show()
         self.confirm_no.setFocus()
 
@@ -295,10 +308,14 @@ class StaffPanel(QWidget):
         try:
             outcome = self._checkin.admit_unconfirmed(target)
         except (StoreError, ValueError) as exc:
-            self._say(f"Nothing was changed: {exc}", error=True)
+            self._say(translate("Staff", "Nothing was changed: {error}").format(error=exc), error=True)
             return None
         guest = outcome.verdict.guest
-        self._say(f"Admitted by staff override: {guest.display_name}" if guest else outcome.message)
+        self._say(
+            translate("Staff", "Admitted by staff override: {name}").format(name=guest.display_name)
+            if guest
+            else translated(outcome.message)
+        )
         self.outcome_made.emit(outcome)
         self.finder.refresh_guest(target)
         return outcome
@@ -317,14 +334,20 @@ class StaffPanel(QWidget):
         try:
             outcome = self._checkin.undo_last(expected=target)
         except StoreError as exc:
-            self._say(f"Nothing was changed: {exc}", error=True)
+            self._say(translate("Staff", "Nothing was changed: {error}").format(error=exc), error=True)
             return None
         if outcome is None:
             # The door kept scanning while the question was open: the newest action is another one now.
-            self._say("Nothing was undone: a newer check-in or check-out came first. Tap “Undo last…” again to see it.")
+            self._say(
+                translate(
+                    "Staff",
+                    "Nothing was undone: a newer check-in or check-out came first. Tap “Undo last…” again to see it.",
+                )
+            )
             return None
         guest = outcome.verdict.guest
-        self._say(f"Undone. {guest.display_name if guest else 'The guest'} is now {_state_word(guest)}.")
+        name = guest.display_name if guest else translate("Staff", "The guest")
+        self._say(translate("Staff", "Undone. {name} is now {state}.").format(name=name, state=_state_word(guest)))
         self.outcome_made.emit(outcome)
         if guest is not None:
             self.finder.refresh_guest(guest.id)
@@ -348,7 +371,10 @@ class StaffPanel(QWidget):
             button.setChecked(True)
 
     def _conflicts_changed(self, count: int) -> None:
-        self.tabs.setTabText(1, f"Conflicts ({count})" if count else "Conflicts")
+        self.tabs.setTabText(
+            1,
+            translate("Staff", "Conflicts ({count})").format(count=count) if count else translate("Staff", "Conflicts"),
+        )
 
     def say(self, text: str, error: bool = False) -> None:
         """One line in the staff area's message line (red, and logged, for a problem)."""
@@ -362,4 +388,4 @@ class StaffPanel(QWidget):
 
 
 def _state_word(guest: Guest | None) -> str:
-    return guest_state(guest) if guest is not None else "as before"
+    return guest_state(guest) if guest is not None else translate("Staff", "as before")

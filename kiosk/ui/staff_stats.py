@@ -6,7 +6,9 @@ from PySide6.QtCore import QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QHideEvent, QPainter, QPaintEvent, QShowEvent
 from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
 
+from kiosk.domain.text import QT_TRANSLATE_NOOP
 from kiosk.services.statistics import Statistics
+from kiosk.ui.i18n import clock, translate, translated
 
 REFRESH_MS = 10_000  # live enough for moving staff between doors, and a big mirror is read off the Qt thread
 _BAR, _AXIS, _TEXT = QColor("#2e7d32"), QColor("#9e9e9e"), QColor("#212121")
@@ -34,7 +36,7 @@ class ArrivalChart(QWidget):
         painter.drawLine(area.bottomLeft(), area.bottomRight())
         if not self.arrivals:
             painter.setPen(_TEXT)
-            painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "No arrivals yet")
+            painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, translate("Statistics", "No arrivals yet"))
             return
         top = max(people for _, people in self.arrivals) or 1
         step = area.width() / len(self.arrivals)
@@ -50,7 +52,12 @@ class ArrivalChart(QWidget):
                 painter.drawText(QRectF(bar.left(), area.bottom() + 2, every * step, line), label)
         busiest = max(self.arrivals, key=lambda item: item[1])
         painter.setPen(_TEXT)
-        painter.drawText(QRectF(4, 0, area.width(), line), f"busiest quarter: {busiest[0]}, {busiest[1]} people")
+        painter.drawText(
+            QRectF(4, 0, area.width(), line),
+            translate("Statistics", "busiest quarter: {time}, {people} people").format(
+                time=busiest[0], people=busiest[1]
+            ),
+        )
 
 
 class StatisticsView(QWidget):
@@ -62,20 +69,26 @@ class StatisticsView(QWidget):
         super().__init__(parent)
         self.figures: dict[str, QLabel] = {}
         grid = QGridLayout()
-        names = (("inside", "Inside now"), ("checked_in", "Checked in / total"), ("no_shows", "Not arrived yet"),
-                 ("refused", "Refused scans"), ("unknown", "Unknown codes"), ("by_station", "Checked in at"))
+        names = (
+            ("inside", QT_TRANSLATE_NOOP("Statistics", "Inside now")),
+            ("checked_in", QT_TRANSLATE_NOOP("Statistics", "Checked in / total")),
+            ("no_shows", QT_TRANSLATE_NOOP("Statistics", "Not arrived yet")),
+            ("refused", QT_TRANSLATE_NOOP("Statistics", "Refused scans")),
+            ("unknown", QT_TRANSLATE_NOOP("Statistics", "Unknown codes")),
+            ("by_station", QT_TRANSLATE_NOOP("Statistics", "Checked in at")),
+        )
         for row, (key, title) in enumerate(names):
             value = QLabel("–")
             value.setTextFormat(Qt.TextFormat.PlainText)
             value.setWordWrap(True)
-            grid.addWidget(QLabel(f"{title}:"), row, 0)
+            grid.addWidget(QLabel(translate("Statistics", "{title}:").format(title=translated(title))), row, 0)
             grid.addWidget(value, row, 1)
             self.figures[key] = value
         grid.setColumnStretch(1, 1)
         self.chart = ArrivalChart()
         layout = QVBoxLayout(self)
         layout.addLayout(grid)
-        layout.addWidget(QLabel("Arrivals per quarter hour"))
+        layout.addWidget(QLabel(translate("Statistics", "Arrivals per quarter hour")))
         layout.addWidget(self.chart, 1)
         self._timer = QTimer(self)
         self._timer.setInterval(REFRESH_MS)
@@ -89,9 +102,9 @@ class StatisticsView(QWidget):
         f["refused"].setText(str(stats.refused))
         f["unknown"].setText(str(stats.unknown))
         stations = ", ".join(f"{name} {count}" for name, count in stats.by_station.items())
-        unnamed = f"no station named: {stats.elsewhere}"
+        unnamed = translate("Statistics", "no station named: {count}").format(count=stats.elsewhere)
         f["by_station"].setText(f"{stations}; {unnamed}" if stations else unnamed)
-        self.chart.set_arrivals([(f"{when:%H:%M}", people) for when, people in stats.arrivals])
+        self.chart.set_arrivals([(clock(when, to_local=False), people) for when, people in stats.arrivals])
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)

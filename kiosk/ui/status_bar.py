@@ -14,37 +14,49 @@ from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLayout, QWidget
 
+from kiosk.domain.text import QT_TRANSLATE_NOOP
 from kiosk.services.desk import StatusSnapshot
+from kiosk.ui.i18n import COUNTED, translate, translated
 from kiosk.ui.theme import STATUS_BAR_STYLE
 
-MODE_LABELS = {"check-in": "Check-in", "check-out": "Check-out", "toggle": "In / out"}
+MODE_LABELS = {
+    "check-in": QT_TRANSLATE_NOOP("Status", "Check-in"),
+    "check-out": QT_TRANSLATE_NOOP("Status", "Check-out"),
+    "toggle": QT_TRANSLATE_NOOP("Status", "In / out"),
+}
 PROBLEM_SHOWN_MS = 15_000
 PROBLEM_MAX_CHARS = 90
 PROBLEM_MIN_PX = 160  # a shortened problem line keeps at least this much room; others give way first
 STATION_MAX_PX = 260  # a long station name is shortened rather than crowd out the rest
 STATION_SHORT_PX = 160
-ONLINE_SHORT_TEXTS = ("○ Not synced", "● Online", "● Offline")  # what the online item shows when short
+ONLINE_SHORT_TEXTS = (
+    QT_TRANSLATE_NOOP("Status", "○ Not synced"),
+    QT_TRANSLATE_NOOP("Status", "● Online"),
+    QT_TRANSLATE_NOOP("Status", "● Offline"),
+)  # what the online item shows when short
 PROBLEM_RANK = 4.5  # see StatusBar._rank: items below it give way to a problem line
 
 
 def format_age(seconds: float | None) -> str:
     """How long ago, in words a door team reads at a glance."""
     if seconds is None:
-        return "never"
+        return translate("Status", "never")
     seconds = max(0.0, seconds)
     if seconds < 10:
-        return "just now"
+        return translate("Status", "just now")
     if seconds < 60:
-        return f"{int(seconds)} s ago"
+        return translate("Status", "{seconds} s ago").format(seconds=int(seconds))
     minutes = int(seconds // 60)
     if minutes < 60:
-        return f"{minutes} min ago"
+        return translate("Status", "{minutes} min ago").format(minutes=minutes)
     hours, minutes = divmod(minutes, 60)
-    return f"{hours} h {minutes} min ago" if minutes else f"{hours} h ago"
+    if minutes:
+        return translate("Status", "{hours} h {minutes} min ago").format(hours=hours, minutes=minutes)
+    return translate("Status", "{hours} h ago").format(hours=hours)
 
 
 def mode_label(mode: str) -> str:
-    return MODE_LABELS.get(mode, mode)
+    return translated(MODE_LABELS.get(mode, mode))
 
 
 class StatusBar(QWidget):
@@ -110,61 +122,71 @@ class StatusBar(QWidget):
 
     def update_status(self, snapshot: StatusSnapshot) -> None:
         if snapshot.online is None:
-            self._say(self.online, "○ Not synced yet", "", "○ Not synced")
+            self._say(self.online, translate("Status", "○ Not synced yet"), "", translated(ONLINE_SHORT_TEXTS[0]))
         elif snapshot.online:
-            self._say(self.online, "● Online", "good")
+            self._say(self.online, translated(ONLINE_SHORT_TEXTS[1]), "good")
         else:
-            self._say(self.online, "● Offline", "bad")
-        self.online.setToolTip(snapshot.last_error or "")
+            self._say(self.online, translated(ONLINE_SHORT_TEXTS[2]), "bad")
+        self.online.setToolTip(translated(snapshot.last_error or ""))
         age = format_age(snapshot.seconds_since_sync)
-        text = "Never synced" if snapshot.last_sync is None else f"Synced {age}"
+        never = translate("Status", "Never synced")
+        text = never if snapshot.last_sync is None else translate("Status", "Synced {age}").format(age=age)
         self._stale = snapshot.sync_is_stale
         self._say(
             self.sync_age,
             text,
             "warn" if snapshot.sync_is_stale else "",
-            "Never synced" if snapshot.last_sync is None else age,
+            never if snapshot.last_sync is None else age,
         )
         self.sync_age.setToolTip(
-            "The guest list may be behind: no successful sync for over five minutes." if snapshot.sync_is_stale else ""
+            translate("Status", "The guest list may be behind: no successful sync for over five minutes.")
+            if snapshot.sync_is_stale else ""
         )
         self._queue_empty = not snapshot.queued or self.station_only
         if self.station_only:
-            self._say(self.queued, f"Check-ins kept on this station: {snapshot.queued}", "",
-                      f"Kept here: {snapshot.queued}")
-            self.queued.setToolTip("This platform takes no check-ins: they stay on this station only.")
+            self._say(self.queued, translate("Status", "Check-ins kept on this station: {count}").format(
+                count=snapshot.queued), "", translate("Status", "Kept here: {count}").format(count=snapshot.queued))
+            self.queued.setToolTip(
+                translate("Status", "This platform takes no check-ins: they stay on this station only.")
+            )
         else:
-            self._say(self.queued, f"Queued {snapshot.queued}" if snapshot.queued else "Queue empty", "")
-        plural = "s" if snapshot.conflicts != 1 else ""
+            queued = translate("Status", "Queued {count}").format(count=snapshot.queued)
+            self._say(self.queued, queued if snapshot.queued else translate("Status", "Queue empty"), "")
         self._say(
-            self.conflicts, f"⚠ {snapshot.conflicts} conflict{plural}" if snapshot.conflicts > 0 else None, "warn"
+            self.conflicts, f"⚠ {COUNTED.conflicts(snapshot.conflicts)}" if snapshot.conflicts > 0 else None, "warn"
         )
         self._say(
             self.counts,
-            f"In {snapshot.checked_in} / {snapshot.total}",
+            translate("Status", "In {inside} / {total}").format(inside=snapshot.checked_in, total=snapshot.total),
             "",
-            f"In {snapshot.checked_in}/{snapshot.total}",
+            translate("Status", "In {inside}/{total}").format(inside=snapshot.checked_in, total=snapshot.total),
         )
         self._say(self.station, snapshot.station, "")
-        self.station.setToolTip(f"Station: {snapshot.station}")
-        self._say(self.clock, "⚠ Check the clock" if snapshot.clock_warning is not None else None, "bad", "⚠ Clock")
-        self.clock.setToolTip(snapshot.clock_warning or "")
+        self.station.setToolTip(translate("Status", "Station: {station}").format(station=snapshot.station))
+        self._say(
+            self.clock,
+            translate("Status", "⚠ Check the clock") if snapshot.clock_warning is not None else None,
+            "bad",
+            translate("Status", "⚠ Clock"),
+        )
+        self.clock.setToolTip(translated(snapshot.clock_warning or ""))
         self._fit()
 
     def show_print_notice(self, text: str, short: str = "") -> None:
         """What happened to a badge the printer did not take ("" once none waits); stays until then.
 
         The bar shows `short` (what went wrong) when the whole line does not fit; the tooltip has it all."""
-        self._say(self.badges, text or None, "warn", short or "⚠ Badge not printed")
+        self._say(self.badges, text or None, "warn", short or translate("Status", "⚠ Badge not printed"))
         self.badges.setToolTip(text)
         self._fit()
 
     def set_mode(self, mode: str) -> None:
-        self._say(self.mode, f"Mode: {mode_label(mode)}", "", mode_label(mode))
+        self._say(self.mode, translate("Status", "Mode: {mode}").format(mode=mode_label(mode)), "", mode_label(mode))
         self._fit()
 
     def show_problem(self, text: str) -> None:
         """A failure staff must see (e.g. a scan that could not be saved); fades after a while."""
+        text = translated(text)
         short = text if len(text) <= PROBLEM_MAX_CHARS else text[: PROBLEM_MAX_CHARS - 3] + "…"
         self._texts[self.problem] = short
         self.problem.setToolTip(text)
@@ -197,7 +219,7 @@ class StatusBar(QWidget):
         self._probe.ensurePolished()
         online = 0
         for text in ONLINE_SHORT_TEXTS:
-            self._probe.setText(text)
+            self._probe.setText(translated(text))
             online = max(online, self._probe.sizeHint().width())
         width = margins.left() + margins.right() + online + self._layout.spacing() + PROBLEM_MIN_PX
         return QSize(width, super().minimumSizeHint().height())

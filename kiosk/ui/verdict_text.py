@@ -8,15 +8,17 @@ from datetime import datetime
 
 from kiosk.domain import VerdictKind
 from kiosk.domain.models import ChangeKind
+from kiosk.domain.text import QT_TRANSLATE_NOOP
 from kiosk.domain.timeutil import is_time_known
 from kiosk.services.checkin import ScanOutcome
+from kiosk.ui.i18n import clock, translate, translated
 
-DESK = "Please go to the registration desk"
+DESK = QT_TRANSLATE_NOOP("Verdict", "Please go to the registration desk")
 # Where a door volunteer finds the guest by name: their own button, or the staff area where it is off.
-VOLUNTEER_SEARCH = "Door team: tap “Search guest” and find the guest by name"
-STAFF_SEARCH = "Staff: search the guest by name (Staff button, F2)"
+VOLUNTEER_SEARCH = QT_TRANSLATE_NOOP("Verdict", "Door team: tap “Search guest” and find the guest by name")
+STAFF_SEARCH = QT_TRANSLATE_NOOP("Verdict", "Staff: search the guest by name (Staff button, F2)")
 # A reprinted badge carries a new code; the old one is simply not on the list any more.
-OLD_BADGE = "An old or reprinted badge's code is not valid any more."
+OLD_BADGE = QT_TRANSLATE_NOOP("Verdict", "An old or reprinted badge's code is not valid any more.")
 SHOWN_CODE_CHARS = 40
 
 
@@ -50,7 +52,8 @@ def screen_for(outcome: ScanOutcome, now: datetime, *, volunteer_search: bool = 
 
     `volunteer_search`: the window has the volunteers' "Search guest" button, so the next step names it.
     """
-    search = VOLUNTEER_SEARCH if volunteer_search else STAFF_SEARCH
+    search = translated(VOLUNTEER_SEARCH if volunteer_search else STAFF_SEARCH)
+    desk = translated(DESK)
     verdict = outcome.verdict
     guest = verdict.guest
     name = guest.display_name if guest is not None else ""
@@ -58,25 +61,30 @@ def screen_for(outcome: ScanOutcome, now: datetime, *, volunteer_search: bool = 
     if is_undo(outcome):
         inside = guest is not None and guest.is_inside
         if inside:
-            return Screen("undo", "↶", "Check-out undone", name, "Counts as inside again", strip_label=name)
+            return Screen("undo", "↶", translate("Verdict", "Check-out undone"), name,
+                          translate("Verdict", "Counts as inside again"), strip_label=name)
         return Screen(
-            "undo", "↶", "Check-in undone", name, "Not checked in now: scan again to come in", strip_label=name
+            "undo", "↶", translate("Verdict", "Check-in undone"), name,
+            translate("Verdict", "Not checked in now: scan again to come in"), strip_label=name,
         )
     if kind is VerdictKind.ADMITTED:
-        return Screen("green", "✔", "Welcome – checked in", name, strip_label=name)
+        return Screen("green", "✔", translate("Verdict", "Welcome – checked in"), name, strip_label=name)
     if kind is VerdictKind.CHECKED_OUT:
-        return Screen("blue", "➜", "Checked out – goodbye", name, strip_label=name)
+        return Screen("blue", "➜", translate("Verdict", "Checked out – goodbye"), name, strip_label=name)
     if kind is VerdictKind.ALREADY_IN:
         when = describe_since(verdict.since, now, verdict.station) if verdict.since is not None else ""
-        return Screen("amber", "!", verdict.message, name, when, strip_label=name)
+        return Screen("amber", "!", translated(verdict.message), name, when, strip_label=name)
     if kind is VerdictKind.NOT_IN:
-        return Screen("amber", "!", verdict.message, name, "Nothing was changed.", strip_label=name)
+        return Screen("amber", "!", translated(verdict.message), name, translate("Verdict", "Nothing was changed."),
+                      strip_label=name)
     if kind is VerdictKind.UNKNOWN:
         code = shown_code(outcome)
-        when = f"Code: {code}" if code else "The scan held no readable code."
-        advice = f"{search}. {OLD_BADGE}"
-        return Screen("red", "✖", verdict.message, DESK, when, advice, strip_label=code or "No code")
-    return Screen("red", "✖", verdict.message, name, DESK, search, strip_label=name)
+        when = translate("Verdict", "Code: {code}").format(code=code) if code else translate(
+            "Verdict", "The scan held no readable code.")
+        advice = f"{search}. {translated(OLD_BADGE)}"
+        return Screen("red", "✖", translated(verdict.message), desk, when, advice,
+                      strip_label=code or translate("Verdict", "No code"))
+    return Screen("red", "✖", translated(verdict.message), name, desk, search, strip_label=name)
 
 
 def field_label(name: str) -> str:
@@ -98,13 +106,14 @@ def field_text(value: object) -> str:
 def describe_since(since: datetime, now: datetime, station: str | None) -> str:
     """'Checked in at 09:41, 12 min ago, at North entrance', in the station's local time."""
     if not is_time_known(since):
-        return "Checked in on the platform, time not known" + (f", at {station}" if station else "")
+        text = translate("Verdict", "Checked in on the platform, time not known")
+        return text + (translate("Verdict", ", at {station}").format(station=station) if station else "")
     minutes = int(max(0.0, (now - since).total_seconds()) // 60)
     if minutes < 1:
-        ago = "just now"
+        ago = translate("Verdict", "just now")
     elif minutes < 120:
-        ago = f"{minutes} min ago"
+        ago = translate("Verdict", "{minutes} min ago").format(minutes=minutes)
     else:
-        ago = f"{minutes // 60} h {minutes % 60} min ago"
-    text = f"Checked in at {since.astimezone().strftime('%H:%M')}, {ago}"
-    return text + (f", at {station}" if station else "")
+        ago = translate("Verdict", "{hours} h {minutes} min ago").format(hours=minutes // 60, minutes=minutes % 60)
+    text = translate("Verdict", "Checked in at {time}, {ago}").format(time=clock(since), ago=ago)
+    return text + (translate("Verdict", ", at {station}").format(station=station) if station else "")

@@ -10,9 +10,12 @@ from PySide6.QtGui import QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from kiosk.domain import Guest, VerdictKind
+from kiosk.domain.text import QT_TRANSLATE_NOOP
 from kiosk.domain.timeutil import utcnow
 from kiosk.services.checkin import ScanOutcome
 from kiosk.ui.count_prompt import CountPrompt, companions_text
+from kiosk.ui.i18n import COUNTED, translate, translated
+from kiosk.ui.i18n import field_label as translated_label
 from kiosk.ui.recent_strip import RecentEntry, RecentStrip, RecentVerdicts
 from kiosk.ui.sounds import Sounds
 from kiosk.ui.status_bar import mode_label
@@ -32,17 +35,17 @@ __all__ = ["ReadyView", "VerdictView", "describe_since", "field_label", "field_t
 # Seconds a verdict stays before the ready screen returns; longer where staff may need to step in.
 SHOW_SECONDS = {"green": 4.0, "blue": 4.0, "undo": 5.0, "amber": 7.0, "red": 8.0}
 AFTER_ANSWER_SECONDS = 3.0
-HIGHLIGHT_WITHOUT_LABEL = "★ Highlighted guest"
+HIGHLIGHT_WITHOUT_LABEL = QT_TRANSLATE_NOOP("Door", "★ Highlighted guest")
 
 READY_HINTS = {
-    "check-in": "Hold your badge or ticket under the scanner",
-    "check-out": "Leaving? Scan your badge to check out",
-    "toggle": "Scan your badge to check in or out",
+    "check-in": QT_TRANSLATE_NOOP("Door", "Hold your badge or ticket under the scanner"),
+    "check-out": QT_TRANSLATE_NOOP("Door", "Leaving? Scan your badge to check out"),
+    "toggle": QT_TRANSLATE_NOOP("Door", "Scan your badge to check in or out"),
 }
 # Any mode but plain check-in says so in large type: a scan there does not let anybody in.
 MODE_BANNERS = {
-    "check-out": ("blue", "➜  CHECK-OUT mode: scanning lets guests out"),
-    "toggle": ("undo", "⇄  IN / OUT mode: a scan checks in, or out if inside"),
+    "check-out": ("blue", QT_TRANSLATE_NOOP("Door", "➜  CHECK-OUT mode: scanning lets guests out")),
+    "toggle": ("undo", QT_TRANSLATE_NOOP("Door", "⇄  IN / OUT mode: a scan checks in, or out if inside")),
 }
 
 
@@ -55,7 +58,7 @@ class ReadyView(QWidget):
         super().__init__(parent)
         paint_background(self, scheme_for("ready"))
         self.headline = FitLabel(90, 24, bold=True, max_lines=1)
-        self.headline.setText("Scan your badge")
+        self.headline.setText(translate("Door", "Scan your badge"))
         self.hint = FitLabel(36, 18)
         self.mode_banner = FitLabel(48, 20, bold=True, max_lines=2)
         self.event_label = FitLabel(40, 18)
@@ -78,11 +81,11 @@ class ReadyView(QWidget):
             self.show_recent(recent)
 
     def set_mode(self, mode: str) -> None:
-        self.mode.setText(f"Mode: {mode_label(mode)}")
-        self.hint.setText(READY_HINTS.get(mode, ""))
+        self.mode.setText(translate("Door", "Mode: {mode}").format(mode=mode_label(mode)))
+        self.hint.setText(translated(READY_HINTS.get(mode, "")))
         scheme_name, banner = MODE_BANNERS.get(mode, ("ready", ""))
         scheme = scheme_for(scheme_name)
-        self.mode_banner.setText(banner)
+        self.mode_banner.setText(translated(banner))
         self.mode_banner.setStyleSheet(
             f"QLabel {{ background: {scheme.background}; color: {scheme.text}; "
             "border: 3px solid #ffffff; border-radius: 10px; padding: 6px; }"
@@ -160,8 +163,8 @@ class VerdictView(QWidget):
         self.prompt = QFrame()
         self.prompt_text = FitLabel(48, 20, bold=True, max_lines=1)
         self.prompt_names = FitLabel(32, 18, max_lines=1)
-        self.yes = QPushButton("Yes, check in too (Y)")
-        self.no = QPushButton("No (N)")
+        self.yes = QPushButton(translate("Door", "Yes, check in too (Y)"))
+        self.no = QPushButton(translate("Door", "No (N)"))
         self.yes.clicked.connect(lambda: self.answer_companions(True))
         self.no.clicked.connect(lambda: self.answer_companions(False))
         for button in (self.yes, self.no):
@@ -239,7 +242,7 @@ class VerdictView(QWidget):
 
     def show_failure(self, headline: str, detail: str) -> None:
         """A scan that could not be saved: red, so the guest waits and staff look, and no guest shown."""
-        self.show_plain(Screen("red", "✖", headline, "", detail, strip_label="Not saved"), detail)
+        self.show_plain(Screen("red", "✖", headline, "", detail, strip_label=translate("Door", "Not saved")), detail)
 
     def show_plain(self, screen: Screen, detail: str) -> None:
         """A screen with no guest's details (a failure, the badge station's answer): headline and one line."""
@@ -273,11 +276,12 @@ class VerdictView(QWidget):
         self.no.hide()
         self.prompt_names.setText("")
         if yes:
-            self.prompt_text.setText(f"✔ {admitted} companion{'s' if admitted != 1 else ''} checked in")
+            self.prompt_text.setText(COUNTED.companions_checked_in(admitted))
         else:
-            self.prompt_text.setText("Companions not checked in")
+            self.prompt_text.setText(translate("Door", "Companions not checked in"))
         if len(companions) > admitted and self._entry is not None:
-            self.recent.amend(self._entry, f"+{len(companions) - admitted} not in")
+            left_out = len(companions) - admitted
+            self.recent.amend(self._entry, translate("Door", "+{count} not in").format(count=left_out))
         self._fit_fonts()
         self._timer.start(int(AFTER_ANSWER_SECONDS * 1000))
         return admitted
@@ -290,12 +294,19 @@ class VerdictView(QWidget):
         counted = self.count_prompt.counted
         kept = self._record_companions is not None and self._record_companions(guest.id, came)
         if kept:
-            self.count_prompt.show_answer(f"✔ +{companions_text(came)} in with {guest.display_name}"
-                                          if came else "No companions came in")
+            self.count_prompt.show_answer(
+                translate("Door", "✔ +{companions} in with {name}").format(
+                    companions=companions_text(came), name=guest.display_name
+                )
+                if came
+                else translate("Door", "No companions came in")
+            )
             if self._entry is not None:
-                self.recent.amend(self._entry, f"+{came} of {counted}")
+                self.recent.amend(
+                    self._entry, translate("Door", "+{came} of {counted}").format(came=came, counted=counted)
+                )
         else:
-            self.count_prompt.show_answer("The companions could not be recorded: see the status bar")
+            self.count_prompt.show_answer(translate("Door", "The companions could not be recorded: see the status bar"))
         self._fit_fonts()
         self._timer.start(int(AFTER_ANSWER_SECONDS * 1000))
         return kept
@@ -350,7 +361,7 @@ class VerdictView(QWidget):
             self.band.setText("")
             return
         label = self._highlight_labels.get(colour.name(), "")
-        self.band.setText(f"★ {label}" if label else HIGHLIGHT_WITHOUT_LABEL)
+        self.band.setText(f"★ {label}" if label else translated(HIGHLIGHT_WITHOUT_LABEL))
         self.band.setStyleSheet(
             f"QLabel {{ background: {colour.name()}; color: {text_colour_on(colour)}; "
             f"border: 3px solid {scheme_for(self.colour).text}; padding: 2px 8px; }}"
@@ -402,7 +413,7 @@ class VerdictView(QWidget):
         for name in self.display_fields:
             text = field_text(guest.fields.get(name))
             if text:
-                label = field_label(name)
+                label = translated_label(field_label(name))
                 lines.append(f"{label}: {text}" if label else text)
         return lines
 
@@ -411,26 +422,28 @@ class VerdictView(QWidget):
         self.prompt.setVisible(count > 0)
         if not count:
             return
-        plural = "s" if count != 1 else ""
-        self.prompt_text.setText(f"+{count} companion{plural}, not in yet: check in too?")
+        self.prompt_text.setText(COUNTED.companions_offered(count))
         names = ", ".join(c.display_name for c in self._companions[:4])
-        self.prompt_names.setText(names + (f" and {count - 4} more" if count > 4 else ""))
+        more = translate("Door", " and {count} more").format(count=count - 4) if count > 4 else ""
+        self.prompt_names.setText(names + more)
         self.yes.show()
         self.no.show()
 
     def _leave_prompt(self) -> None:
         """A question left open (next scan, staff tools): its companions stay out, and the strip says so."""
         if self._companions and self._entry is not None:
-            self.recent.amend(self._entry, f"+{len(self._companions)} not in")
+            self.recent.amend(self._entry, translate("Door", "+{count} not in").format(count=len(self._companions)))
         self._companions = []
         if self.count_prompt.open and self._entry is not None:
-            self.recent.amend(self._entry, f"+{self.count_prompt.counted} not counted")
+            self.recent.amend(
+                self._entry, translate("Door", "+{count} not counted").format(count=self.count_prompt.counted)
+            )
         self.count_prompt.close_question()
 
     def _await_answer(self) -> None:
         """The verdict's time is up but companions are still asked about: the question stays (no silent
         No), on a neutral colour so that an old green screen is not read as "let in" by the next guest."""
-        self._paint(Screen("ready", "?", "Companions: waiting for an answer", ""))
+        self._paint(Screen("ready", "?", translate("Door", "Companions: waiting for an answer"), ""))
         self._fit_fonts()
 
     def _timed_out(self) -> None:

@@ -5,8 +5,27 @@ import os
 from collections.abc import Iterator
 
 import pytest
+from PySide6.QtWidgets import QApplication
 
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
+
+
+@pytest.fixture(autouse=True)
+def english(qapp: QApplication) -> Iterator[None]:
+    """Every test speaks English and reads British times, whatever the machine's LANG; `german` switches."""
+    from kiosk.ui.i18n import use_language
+
+    use_language(qapp, "en")
+    yield
+    use_language(qapp, "en")
+
+
+@pytest.fixture()
+def german(qapp: QApplication, english: None) -> str:
+    """The window's German translators and locale for this test (widgets made after it speak German)."""
+    from kiosk.ui.i18n import use_language
+
+    return use_language(qapp, "de")
 
 
 @pytest.fixture(autouse=True)

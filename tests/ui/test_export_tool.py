@@ -63,7 +63,7 @@ def test_the_staff_button_writes_every_attendee_and_says_where(
     with target.open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.DictReader(handle))
     assert len(rows) == 50 and rows[7]["Name"] == "Gäst 7" and rows[7]["Status"] == "inside"
-    assert window.staff_panel.message.text() == f"50 attendee(s) written to {target}."
+    assert window.staff_panel.message.text() == f"50 attendees written to {target}."
 
 
 def test_a_cancelled_dialog_writes_nothing_and_a_failed_write_says_so_in_red(

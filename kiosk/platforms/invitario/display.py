@@ -7,17 +7,39 @@ from collections.abc import Mapping
 from typing import Any
 
 from kiosk.domain.models import DisplayField
+from kiosk.domain.text import QT_TRANSLATE_NOOP
 
 _CUSTOM_FIELD = re.compile(r"^customField(\d+)$")
 # Documented fields shown under their own label, in this order; the numbered custom fields follow.
-_NAMED = (("position", "Position"), ("externalId", "Badge number"), ("notes", "Notes"))
+# Labels are marked for the window's translation (kiosk.ui.i18n.field_label): they reach it through the mirror.
+_NAMED = (
+    ("position", QT_TRANSLATE_NOOP("Fields", "Position")),
+    ("externalId", QT_TRANSLATE_NOOP("Fields", "Badge number")),
+    ("notes", QT_TRANSLATE_NOOP("Fields", "Notes")),
+)
+_CUSTOM_LABEL = QT_TRANSLATE_NOOP("Fields", "Custom field {number}")
 # The rest of the document's fields: the name, company and email are the guest's own (Guest.name...),
 # the address and phones are not door business. A field outside these came with its own name (a CSV
 # column such as "Dietary needs") and is shown under it.
-_NOT_SHOWN = frozenset({
-    "salutation", "firstName", "lastName", "titlePrefix", "titleSuffix", "company", "email", "street",
-    "houseNumber", "postalCode", "city", "country", "phone", "mobilePhone", "fax",
-})
+_NOT_SHOWN = frozenset(
+    {
+        "salutation",
+        "firstName",
+        "lastName",
+        "titlePrefix",
+        "titleSuffix",
+        "company",
+        "email",
+        "street",
+        "houseNumber",
+        "postalCode",
+        "city",
+        "country",
+        "phone",
+        "mobilePhone",
+        "fax",
+    }
+)
 
 
 def display_fields(fields: Mapping[str, Any]) -> tuple[DisplayField, ...]:
@@ -30,7 +52,9 @@ def display_fields(fields: Mapping[str, Any]) -> tuple[DisplayField, ...]:
         name = str(key)
         match = _CUSTOM_FIELD.match(name)
         if match:
-            custom.append((int(match.group(1)), DisplayField(name, f"Custom field {match.group(1)}", text_of(value))))
+            custom.append(
+                (int(match.group(1)), DisplayField(name, _CUSTOM_LABEL.format(number=match.group(1)), text_of(value)))
+            )
         elif name not in known:
             own.append(DisplayField(name, label_of(name), text_of(value)))
     ordered = [*shown, *(field for _, field in sorted(custom, key=lambda item: item[0])), *own]
