@@ -49,7 +49,11 @@ class Misconfigured(RemoteError):
 
 class ChoiceNeeded(Misconfigured):
     """The settings lack a choice only the server can offer (e.g. which of its sessions a door serves); the
-    message lists the choices in one line."""
+    message lists the choices in one line, `choices` holds them for a window to list."""
+
+    def __init__(self, message: str, choices: Sequence[SessionChoice] = ()) -> None:
+        super().__init__(message)
+        self.choices = tuple(choices)
 
 
 class SessionExpired(RemoteError):

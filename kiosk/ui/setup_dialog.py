@@ -20,14 +20,17 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QProgressBar,
     QPushButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
 
 from kiosk.platforms import DEFAULT_PLATFORM, PLATFORMS, usable_names
-from kiosk.platforms.base import AuthRefused, ChoiceNeeded, ProtocolError, RemoteError, RetryLater
+from kiosk.platforms.base import AuthRefused, ChoiceNeeded, ProtocolError, RemoteError, RetryLater, SessionChoice
 from kiosk.storage import StoreError
 from kiosk.storage.config import ConfigError, StationConfig
 from kiosk.ui.i18n import translate, translated
@@ -126,11 +129,11 @@ class SetupDialog(QDialog):
         self._result: tuple[StationConfig, str] | None = None
         self.check_task: asyncio.Task[None] | None = None
 
-        intro = QLabel(translate("Setup", "Copy these values from the Check-in menu of the event's back office."))
+        self.intro = intro = QLabel(
+            translate("Setup", "Copy these values from the Check-in menu of the event's back office.")
+        )
         intro.setWordWrap(True)
-        # The platforms kiosk can talk to; the others are named in the README's Platforms table. One whose
-        # stations serve a session (Conferences i/o) is set up with `kiosk configure --session`: this
-        # dialog has no session field yet.
+        # The platforms kiosk can talk to; the others are named in the README's Platforms table.
         self.platform_box = QComboBox()
         self.platform_box.setMinimumHeight(_FIELD_HEIGHT)
         for name in dialog_platforms():
@@ -150,8 +153,25 @@ class SetupDialog(QDialog):
             )
         )
         # Only for a platform whose doors each serve one session (Conferences i/o); left empty, the check
-        # answers with the sessions to choose from.
+        # answers with the sessions to choose from, listed below the form: a tap on one fills this field.
         self.session_edit = self._field(translate("Setup", "the session ID this door serves (Connect lists them)"))
+        self.session_list = QListWidget()
+        self.session_list.setStyleSheet("QListWidget { font-size: 13pt; } QListWidget::item { padding: 6px; }")
+        # Room for three sessions at a time; the rest scroll. The list takes the field's place (and the
+        # intro's) while it is shown: the dialog must still fit 800x480.
+        self.session_list.setMaximumHeight(140)
+        self.session_list.setMinimumHeight(84)
+        # Its size hint (a dozen rows) is no minimum: below 140 it scrolls.
+        self.session_list.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)
+        self.session_list.hide()
+        session_row = QWidget()
+        session_box = QVBoxLayout(session_row)
+        session_box.setContentsMargins(0, 0, 0, 0)
+        session_box.addWidget(self.session_edit)
+        session_box.addWidget(self.session_list)
+        # Selection, not the current item: focus alone makes the first one current, and staff choose.
+        self.session_list.itemSelectionChanged.connect(self._session_picked)
+        self.session_list.itemActivated.connect(lambda item: self.start_check())
         key_row = QHBoxLayout()
         key_row.addWidget(self.key_edit, 1)
         key_row.addWidget(self.show_key)
@@ -162,7 +182,8 @@ class SetupDialog(QDialog):
         form.addRow(translate("Setup", "App code:"), key_row)
         form.addRow(translate("Setup", "Station name:"), self.station_edit)
         form.addRow(translate("Setup", "Badge number field:"), self.badge_edit)
-        form.addRow(translate("Setup", "Session:"), self.session_edit)
+        form.addRow(translate("Setup", "Session:"), session_row)
+        self._session_row = session_row
         self._form = form
         self.platform_box.currentIndexChanged.connect(self._platform_changed)
 
@@ -198,13 +219,30 @@ class SetupDialog(QDialog):
         """The session row only for a platform that needs one; its event ID may be left out there."""
         platform = PLATFORMS.get(str(self.platform_box.currentData() or DEFAULT_PLATFORM))
         sessions = platform is not None and platform.needs_session
-        self._form.setRowVisible(self.session_edit, sessions)
+        self._form.setRowVisible(self._session_row, sessions)
+        if not sessions:
+            self._list_sessions(())
         # One row for the other: the dialog must still fit an 800x480 kiosk (`kiosk configure --badge-field`
         # names a badge field for a session door, which its external id almost always makes unneeded).
         self._form.setRowVisible(self.badge_edit, not sessions)
         self.event_edit.setPlaceholderText(
             translate("Setup", "optional: the app's address names it") if sessions else translate("Setup", "e.g. 123")
         )
+
+    def _list_sessions(self, choices: tuple[SessionChoice, ...]) -> None:
+        """The sessions the server offers, to pick from (none: the list goes away)."""
+        self.session_list.clear()
+        for choice in choices:
+            item = QListWidgetItem(f"{choice.label}  ({choice.id})")
+            item.setData(Qt.ItemDataRole.UserRole, choice.id)
+            self.session_list.addItem(item)
+        self.session_list.setVisible(bool(choices))
+        self.session_edit.setVisible(not choices)
+        self.intro.setVisible(not choices)
+
+    def _session_picked(self) -> None:
+        for item in self.session_list.selectedItems():
+            self.session_edit.setText(str(item.data(Qt.ItemDataRole.UserRole)))
 
     def _field(self, placeholder: str) -> QLineEdit:
         edit = QLineEdit()
@@ -307,7 +345,13 @@ class SetupDialog(QDialog):
         except Exception as exc:
             log.info("station settings refused: %r", exc)
             self._busy(False)
-            self._say(explain_failure(exc, config), error=True)
+            choices = exc.choices if isinstance(exc, ChoiceNeeded) else ()
+            self._list_sessions(choices)
+            if choices:
+                self._say(translate("Setup", "Choose the session this door serves, then Connect."), error=False)
+                self.session_list.setFocus()
+            else:
+                self._say(explain_failure(exc, config), error=True)
             return
         self._result = (config, api_key)
         self._busy(False)
@@ -333,8 +377,10 @@ class SetupDialog(QDialog):
         self.spinner.setVisible(busy)
         self.connect_button.setEnabled(not busy)
         self.connect_button.setText(translate("Setup", "Checking…") if busy else translate("Setup", "Connect"))
-        for edit in (self.url_edit, self.event_edit, self.key_edit, self.station_edit, self.badge_edit):
+        for edit in (self.url_edit, self.event_edit, self.key_edit, self.station_edit, self.badge_edit,
+                     self.session_edit):
             edit.setReadOnly(busy)
+        self.session_list.setEnabled(not busy)
         self.platform_box.setEnabled(not busy)
 
     def _say(self, text: str, *, error: bool) -> None:

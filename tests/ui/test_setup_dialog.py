@@ -89,6 +89,7 @@ def test_a_session_door_asks_for_its_session_and_the_check_lists_them_when_it_is
     connect(loop, dialog)
     assert dialog.result() != QDialog.DialogCode.Accepted
     assert dialog.status.text().startswith("Choose the session this door serves: keyn")
+    assert not dialog.session_list.isVisibleTo(dialog)  # no choices came with the refusal: only its text
     server.error = None
     dialog.session_edit.setText(" keyn ")
     connect(loop, dialog)
@@ -261,10 +262,21 @@ def test_real_configure_of_a_conferences_io_door_lists_its_sessions_then_takes_o
         dialog = make_dialog(qtbot, validate, url=server.api_url, event="", key="cnf-key")
         dialog.platform_box.setCurrentIndex(dialog.platform_box.findData("conferences-io"))
         connect(loop, dialog)
-        listed = dialog.status.text()
-        assert "keyn" in listed and "wrk1" in listed, listed  # the sessions to choose from, in one line
+        assert dialog.status.text() == "Choose the session this door serves, then Connect."
         assert not (data_dir / "config.json").exists()
-        dialog.session_edit.setText("wrk1")
+        # The app's sessions to pick from, each with when, what and where (the emulator's are on 2026-06-01).
+        assert dialog.session_list.isVisibleTo(dialog)
+        listed = [dialog.session_list.item(i).text() for i in range(dialog.session_list.count())]
+        assert len(listed) == len(state.sessions) and all("2026-" in line for line in listed), listed
+        assert dialog.session_edit.text() == ""
+        # Still fits the smallest kiosk: squeezed to its narrowest, where the texts wrap most.
+        dialog.resize(dialog.minimumWidth(), 1)
+        qtbot.wait(20)
+        assert dialog.height() <= 480 and dialog.session_list.height() >= 80, (dialog.size(),
+                                                                             dialog.session_list.height())
+        workshop = next(i for i in range(dialog.session_list.count()) if listed[i].endswith("(wrk1)"))
+        dialog.session_list.setCurrentRow(workshop)  # a tap on the workshop fills the session field
+        assert dialog.session_edit.text() == "wrk1"
         connect(loop, dialog)
         assert dialog.result() == QDialog.DialogCode.Accepted, dialog.status.text()
         saved = load_config(data_dir)

@@ -100,7 +100,8 @@ class ConferencesIoConnector:
         zone = mapper.text_of(app.get("timezone"))
         local = f" (times in {terminal_safe(zone)})" if zone and zone != "-1" else ""
         if not self.session:
-            raise ChoiceNeeded(f"Choose the session this door serves with --session ID{local}: {_choices(sessions)}")
+            raise ChoiceNeeded(f"Choose the session this door serves with --session ID{local}: {_choices(sessions)}",
+                               _session_choices(sessions))
         chosen = next((s for s in sessions if s.get("id") == self.session), None)
         if chosen is None:
             raise Misconfigured(f"Conferences i/o has no session {terminal_safe(self.session)!r} in this app; "
@@ -112,7 +113,7 @@ class ConferencesIoConnector:
 
     async def session_choices(self) -> list[SessionChoice]:
         """The app's sessions for staff to pick from (the setup dialog, the staff tools' Session…)."""
-        return [SessionChoice(s["id"], terminal_safe(_label(s))) for s in await self.sessions()]
+        return _session_choices(await self.sessions())
 
     async def sessions(self) -> list[dict[str, Any]]:
         """The app's sessions (`GET /sessions`), in the server's order."""
@@ -231,6 +232,10 @@ def _choices(sessions: list[dict[str, Any]]) -> str:
     shown = [f"{s['id']} ({what})" if (what := _label(s)) else s["id"] for s in sessions[:MAX_LISTED_SESSIONS]]
     more = len(sessions) - len(shown)
     return terminal_safe("; ".join(shown) + (f"; and {more} more" if more > 0 else "") + ".")
+
+
+def _session_choices(sessions: list[dict[str, Any]]) -> list[SessionChoice]:
+    return [SessionChoice(s["id"], terminal_safe(_label(s))) for s in sessions]
 
 
 def _label(session: Mapping[str, Any]) -> str:

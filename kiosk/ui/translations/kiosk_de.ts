@@ -797,6 +797,10 @@
         <translation>Wird geprüft… (Verbindung zu {url})</translation>
     </message>
     <message>
+        <source>Choose the session this door serves, then Connect.</source>
+        <translation>Wählen Sie die Session dieser Tür, dann „Verbinden“.</translation>
+    </message>
+    <message>
         <source>Connected.</source>
         <translation>Verbunden.</translation>
     </message>
