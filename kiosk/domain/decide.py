@@ -26,6 +26,7 @@ class VerdictKind(enum.StrEnum):
     DEREGISTERED = "deregistered"
     NOT_CONFIRMED = "not_confirmed"
     CANCELLED = "cancelled"
+    NOT_VALID_HERE = "not_valid_here"
 
     @property
     def colour(self) -> str:
@@ -56,12 +57,14 @@ MESSAGES = {
     VerdictKind.DEREGISTERED: "This guest has deregistered",
     VerdictKind.NOT_CONFIRMED: "Registration not confirmed",
     VerdictKind.CANCELLED: "This registration was cancelled",
+    VerdictKind.NOT_VALID_HERE: "This ticket is not valid at this entrance",
 }
 # Admission states that may not enter, and the verdict each gets (platforms map theirs onto these).
 REFUSED_STATES = {
     Admission.DEREGISTERED: VerdictKind.DEREGISTERED,
     Admission.NOT_CONFIRMED: VerdictKind.NOT_CONFIRMED,
     Admission.CANCELLED: VerdictKind.CANCELLED,
+    Admission.NOT_VALID_HERE: VerdictKind.NOT_VALID_HERE,
 }
 
 

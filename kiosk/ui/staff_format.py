@@ -18,6 +18,7 @@ REFUSED = {
     Admission.NOT_CONFIRMED: "not confirmed",
     Admission.CANCELLED: "cancelled",
     Admission.DEREGISTERED: "deregistered",
+    Admission.NOT_VALID_HERE: "not valid here",
 }
 _REGISTRATION = {
     Admission.ADMISSIBLE: "Registered",
@@ -25,6 +26,7 @@ _REGISTRATION = {
     Admission.NOT_CONFIRMED: "Not confirmed",
     Admission.CANCELLED: "Cancelled",
     Admission.DEREGISTERED: "Deregistered",
+    Admission.NOT_VALID_HERE: "Not valid at this entrance",
 }
 
 def guest_state(guest: Guest) -> str:
