@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import json
+import subprocess
+import sys
 import time
 import uuid
 from pathlib import Path
@@ -20,7 +23,8 @@ from kiosk.services.checkin import CheckIn
 from kiosk.services.sync import Sync
 from kiosk.storage import Store
 
-pytestmark = pytest.mark.slow
+# A cold cache builds pretix in the first test's setup (pip install and 302 migrations: 3-4 minutes here).
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
 
 
 def run(coro: Any) -> Any:
@@ -306,3 +310,37 @@ def test_a_first_sync_of_a_thousand_orders_then_an_incremental_one(
 
     run(main())
     store.close()
+
+
+def kiosk(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    from tests.e2e.procs import child_env
+
+    return subprocess.run([sys.executable, "-m", "kiosk", "--data-dir", str(data_dir), *args],
+                          capture_output=True, text=True, timeout=120, env=child_env())
+
+
+def test_kiosk_configure_takes_the_only_list_or_names_the_lists_then_a_scan_reaches_pretix(
+    pretix: PretixServer, tmp_path: Path
+) -> None:
+    station_dir = tmp_path / "station"
+    common = ["--platform", "pretix", "--server", pretix.url, "--event-id", pretix.event_id,
+              "--api-key", pretix.token, "--station", "North"]
+    done = kiosk(station_dir, "configure", *common)
+    assert done.returncode == 0, done.stderr
+    saved = json.loads((station_dir / "config.json").read_text())
+    assert saved["platform"] == "pretix" and saved["display_fields"] == ["product"]
+    paid = by_status(pretix, "p")[8]
+    assert kiosk(station_dir, "sync", "--once").returncode == 0
+    scanned = kiosk(station_dir, "scan", paid["secret"], "--json")
+    assert json.loads(scanned.stdout)["verdict"] == "admitted", scanned.stdout + scanned.stderr
+    assert kiosk(station_dir, "sync", "--once").returncode == 0
+    assert len(pretix.checkins(paid["position"])) == 1
+
+    made = pretix.api("POST", f"/events/{pretix.event}/checkinlists/", json={"name": "Side door", "all_products": True})
+    assert made.status_code == 201, made.text
+    unclear = kiosk(tmp_path / "other", "configure", *common)
+    lines = unclear.stderr.strip().splitlines()
+    assert unclear.returncode == 2 and len(lines) == 1 and "Entrance" in lines[0] and "Side door" in lines[0]
+    chosen = kiosk(tmp_path / "other", "configure", *common, "--checkin-list", str(made.json()["id"]))
+    assert chosen.returncode == 0, chosen.stderr
+    assert json.loads((tmp_path / "other" / "config.json").read_text())["checkin_list"] == str(made.json()["id"])
