@@ -408,10 +408,14 @@ class PretixConnector:
 
 
 def _json_object(raw: bytes) -> dict[str, Any] | None:
+    """A JSON object; a bare list of messages (how pretix answers a ValidationError raised without a field,
+    e.g. "Cannot annul an unsuccessful checkin") as {"non_field_errors": [...]}."""
     try:
         doc = json.loads(raw)
     except (ValueError, RecursionError):
         return None
+    if isinstance(doc, list) and all(isinstance(m, str) for m in doc):
+        return {"non_field_errors": doc}
     return doc if isinstance(doc, dict) else None
 
 
