@@ -70,6 +70,8 @@ def make_connector(config: StationConfig, api_key: str, **options: Any) -> Conne
     assert factory is not None  # platform_named returns usable platforms only
     if platform.needs_session:
         options.setdefault("session", config.session)
+    if platform.needs_checkin_list:
+        options.setdefault("checkin_list", config.checkin_list)
     return factory(config.server_url, config.event_id, api_key, config.station, verify=verify, **options)
 
 

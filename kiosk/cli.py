@@ -10,6 +10,7 @@ import logging
 import os
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -75,6 +76,9 @@ def build_parser() -> argparse.ArgumentParser:
                    "the server's host)")
     p.add_argument("--session", default=None, metavar="SESSION_ID",
                    help="conferences-io: the session this door serves (without it, configure lists them)")
+    p.add_argument("--checkin-list", default=None, metavar="LIST_ID",
+                   help="pretix: the check-in list this door serves (without it, the event's only list; "
+                   "configure names them if there are several)")
     key = p.add_mutually_exclusive_group()
     key.add_argument("--api-key-file", metavar="FILE",
                      help="read the app code of the event's check-in configuration from FILE, or from standard "
@@ -347,6 +351,9 @@ def _configure(data_dir: Path, args: argparse.Namespace) -> int:
     if args.session is not None and not sessions:
         raise ConfigError(f"--session is for platforms that track attendance per session (conferences-io), "
                           f"not {name}.")
+    lists = known is not None and known.needs_checkin_list
+    if args.checkin_list is not None and not lists:
+        raise ConfigError(f"--checkin-list is for platforms with check-in lists (pretix), not {name}.")
     event_id = args.event_id
     if event_id is None or not event_id.strip():
         if not sessions:
@@ -355,7 +362,10 @@ def _configure(data_dir: Path, args: argparse.Namespace) -> int:
         event_id = urlsplit(server).netloc or server
     config = StationConfig(server_url=server, event_id=event_id.strip(), station=args.station,
                            badge_field=badge_field, pull_interval_s=args.pull_interval,
-                           ca_bundle=args.ca_bundle, platform=name, session=(args.session or "").strip())
+                           ca_bundle=args.ca_bundle, platform=name, session=(args.session or "").strip(),
+                           checkin_list=(args.checkin_list or "").strip())
+    if known is not None and known.display_fields is not None:
+        config = replace(config, display_fields=known.display_fields)
     try:
         info = asyncio.run(configure_station(data_dir, config, _api_key(args)))
     except ChoiceNeeded as err:  # a setting to choose among the server's offers: a usage error
@@ -540,6 +550,7 @@ def _print_status(config: StationConfig, counts: dict[str, int], state: SyncStat
     status = {
         "station": config.station, "platform": config.platform, "event": config.event_id,
         **({"session": config.session} if config.session else {}),
+        **({"checkin_list": config.checkin_list} if config.checkin_list else {}),
         "uploads": platform.capabilities.uploads.value if platform is not None else None,
         "guests": counts["guests"], "deleted": counts["deleted"], "checked_in": counts["checked_in"],
         "queued": 0 if kept else counts["queued"], "kept": counts["queued"] if kept else 0,

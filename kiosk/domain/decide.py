@@ -27,6 +27,7 @@ class VerdictKind(enum.StrEnum):
     DEREGISTERED = "deregistered"
     NOT_CONFIRMED = "not_confirmed"
     CANCELLED = "cancelled"
+    NOT_VALID_HERE = "not_valid_here"
 
     @property
     def colour(self) -> str:
@@ -57,12 +58,14 @@ MESSAGES = {
     VerdictKind.DEREGISTERED: QT_TRANSLATE_NOOP("Verdict", "This guest has deregistered"),
     VerdictKind.NOT_CONFIRMED: QT_TRANSLATE_NOOP("Verdict", "Registration not confirmed"),
     VerdictKind.CANCELLED: QT_TRANSLATE_NOOP("Verdict", "This registration was cancelled"),
+    VerdictKind.NOT_VALID_HERE: QT_TRANSLATE_NOOP("Verdict", "This ticket is not valid at this entrance"),
 }
 # Admission states that may not enter, and the verdict each gets (platforms map theirs onto these).
 REFUSED_STATES = {
     Admission.DEREGISTERED: VerdictKind.DEREGISTERED,
     Admission.NOT_CONFIRMED: VerdictKind.NOT_CONFIRMED,
     Admission.CANCELLED: VerdictKind.CANCELLED,
+    Admission.NOT_VALID_HERE: VerdictKind.NOT_VALID_HERE,
 }
 
 

@@ -19,6 +19,9 @@ class Admission(enum.StrEnum):
     NOT_CONFIRMED = "not_confirmed"
     CANCELLED = "cancelled"
     DEREGISTERED = "deregistered"
+    # A ticket the platform issued, for something this entrance does not admit (pretix: a product that is
+    # not on the station's check-in list).
+    NOT_VALID_HERE = "not_valid_here"
 
     @property
     def may_enter(self) -> bool:

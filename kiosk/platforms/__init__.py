@@ -39,6 +39,10 @@ class Platform:
     badge_field: str = "externalId"
     # A station serves one of the event's sessions (StationConfig.session, `kiosk configure --session`).
     needs_session: bool = False
+    # A station serves one of the event's check-in lists (StationConfig.checkin_list, `--checkin-list`).
+    needs_checkin_list: bool = False
+    # The guest fields the verdict screen shows, unless the station says otherwise (None: the station's default).
+    display_fields: tuple[str, ...] | None = None
 
     @property
     def usable(self) -> bool:
@@ -67,6 +71,12 @@ def _conferences_io(server_url: str, event_id: str, api_key: str, station: str, 
     from kiosk.platforms.conferences_io.connector import ConferencesIoConnector
 
     return ConferencesIoConnector(server_url, event_id, api_key, station, **options)
+
+
+def _pretix(server_url: str, event_id: str, api_key: str, station: str, **options: Any) -> Connector:
+    from kiosk.platforms.pretix.connector import PretixConnector
+
+    return PretixConnector(server_url, event_id, api_key, station, **options)
 
 
 PLATFORMS: dict[str, Platform] = {
@@ -109,6 +119,18 @@ PLATFORMS: dict[str, Platform] = {
             # Every pull is the whole session in one answer (plus the app's labels): every 30 s at most.
             min_pull_interval_s=30.0,
             needs_session=True,
+        ),
+        Platform(
+            "pretix",
+            "pretix",
+            "kiosk/platforms/pretix/__init__.py",
+            # Orders changed since the cursor; redeem/annul through the check-in RPC (the package docstring).
+            Capabilities(Listing.INCREMENTAL, Uploads.SERVER, check_out=True, undo=True),
+            _pretix,
+            min_pull_interval_s=5.0,
+            needs_checkin_list=True,
+            # The product: a ticket for another product is refused with its name on the screen.
+            display_fields=("product",),
         ),
     )
 }

@@ -48,10 +48,10 @@ class Misconfigured(RemoteError):
 
 
 class ChoiceNeeded(Misconfigured):
-    """The settings lack a choice only the server can offer (e.g. which of its sessions a door serves); the
-    message lists the choices in one line, `choices` holds them for a window to list."""
+    """The settings lack a choice only the server can offer (which session a door serves, which check-in
+    list it keeps); the message lists the choices in one line, `choices` holds them for a window to list."""
 
-    def __init__(self, message: str, choices: Sequence[SessionChoice] = ()) -> None:
+    def __init__(self, message: str, choices: Sequence[Choice] = ()) -> None:
         super().__init__(message)
         self.choices = tuple(choices)
 
@@ -169,8 +169,9 @@ class Connector(Protocol):
         ...
 
 @dataclass(frozen=True)
-class SessionChoice:
-    """One session a door can serve, as staff pick it: its id and one line saying when, what and where."""
+class Choice:
+    """One of the server's offers a station picks from, as staff see it: its id and one line saying what it
+    is (a session a door serves: when, what and where; a check-in list: its name)."""
 
     id: str
     label: str
@@ -182,7 +183,7 @@ class ServesSessions(Protocol):
 
     session: str
 
-    async def session_choices(self) -> list[SessionChoice]:
+    async def session_choices(self) -> list[Choice]:
         """The event's sessions in the platform's order; RemoteError as any request."""
         ...
 

@@ -33,6 +33,7 @@ _ADMISSION = {
     Admission.NOT_CONFIRMED: "not confirmed",
     Admission.CANCELLED: "cancelled",
     Admission.DEREGISTERED: "deregistered",
+    Admission.NOT_VALID_HERE: "not valid here",
 }
 
 

@@ -13,7 +13,7 @@ from kiosk.storage import Store
 QUARTER = timedelta(minutes=15)
 # Scans the door refused for what the platform says of the attendee (not a code nobody knows).
 _REFUSED = frozenset(v.value for v in (VerdictKind.DELETED, VerdictKind.DEREGISTERED, VerdictKind.NOT_CONFIRMED,
-                                       VerdictKind.CANCELLED))
+                                       VerdictKind.CANCELLED, VerdictKind.NOT_VALID_HERE))
 
 
 @dataclass(frozen=True)

@@ -50,6 +50,9 @@ class StationConfig:
     # The session a door serves, for platforms that track attendance per session (Conferences i/o); a
     # config.json from before sessions has none.
     session: str = ""
+    # The check-in list a door serves, for platforms that have them (pretix: its id); "" lets the
+    # connector take the event's only list.
+    checkin_list: str = ""
     # Badges (kiosk.badges): the OS print queue ("" is the system's default printer), the label size
     # (kiosk.badges.sizes), whether the door prints a badge on a guest's first admission (off unless staff
     # turn it on: a station without a printer must not raise a notice on every scan), and a badge

@@ -26,7 +26,7 @@ from kiosk.domain import Guest, Mode, VerdictKind, normalise_code
 from kiosk.domain.codes import is_plausible_code
 from kiosk.domain.text import QT_TRANSLATE_NOOP
 from kiosk.domain.timeutil import utcnow
-from kiosk.platforms.base import ServesSessions, SessionChoice
+from kiosk.platforms.base import Choice, ServesSessions
 from kiosk.services.badges import BadgeJobs, PrintOutcome, Send
 from kiosk.services.checkin import ScanOutcome
 from kiosk.services.desk import StatusSnapshot
@@ -144,7 +144,7 @@ class StationController(QObject):
         """Whether this door serves one session of the event (Conferences i/o), which staff may switch."""
         return isinstance(self.station.connector, ServesSessions)
 
-    async def session_choices(self) -> list[SessionChoice]:
+    async def session_choices(self) -> list[Choice]:
         """The platform's sessions for staff to pick from; [] on a platform without sessions."""
         connector = self.station.connector
         return await connector.session_choices() if isinstance(connector, ServesSessions) else []

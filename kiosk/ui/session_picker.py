@@ -22,14 +22,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.platforms.base import RemoteError, SessionChoice
+from kiosk.platforms.base import Choice, RemoteError
 from kiosk.storage import StoreError
 from kiosk.storage.config import ConfigError
 from kiosk.ui.i18n import translate
 
 log = logging.getLogger(__name__)
 
-LoadChoices = Callable[[], Awaitable[list[SessionChoice]]]
+LoadChoices = Callable[[], Awaitable[list[Choice]]]
 Switch = Callable[[str], Awaitable[object]]
 _ERROR_STYLE = "color: #b00020;"
 _ID_ROLE = Qt.ItemDataRole.UserRole

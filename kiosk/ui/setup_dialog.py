@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.platforms import DEFAULT_PLATFORM, PLATFORMS, usable_names
-from kiosk.platforms.base import AuthRefused, ChoiceNeeded, ProtocolError, RemoteError, RetryLater, SessionChoice
+from kiosk.platforms.base import AuthRefused, Choice, ChoiceNeeded, ProtocolError, RemoteError, RetryLater
 from kiosk.storage import StoreError
 from kiosk.storage.config import ConfigError, StationConfig
 from kiosk.ui.i18n import translate, translated
@@ -152,26 +152,27 @@ class SetupDialog(QDialog):
                 field=DEFAULT_BADGE_FIELD
             )
         )
-        # Only for a platform whose doors each serve one session (Conferences i/o); left empty, the check
-        # answers with the sessions to choose from, listed below the form: a tap on one fills this field.
-        self.session_edit = self._field(translate("Setup", "the session ID this door serves (Connect lists them)"))
-        self.session_list = QListWidget()
-        self.session_list.setStyleSheet("QListWidget { font-size: 13pt; } QListWidget::item { padding: 6px; }")
-        # Room for three sessions at a time; the rest scroll. The list takes the field's place (and the
+        # Only for a platform whose stations each pick one of the server's offers: the session a door serves
+        # (Conferences i/o), the check-in list it keeps (pretix, optional when the event has one). Left
+        # empty, the check answers with the offers, listed in this row: a tap on one fills the field.
+        self.choice_edit = self._field("")
+        self.choice_list = QListWidget()
+        self.choice_list.setStyleSheet("QListWidget { font-size: 13pt; } QListWidget::item { padding: 6px; }")
+        # Room for three offers at a time; the rest scroll. The list takes the field's place (and the
         # intro's) while it is shown: the dialog must still fit 800x480.
-        self.session_list.setMaximumHeight(140)
-        self.session_list.setMinimumHeight(84)
+        self.choice_list.setMaximumHeight(140)
+        self.choice_list.setMinimumHeight(84)
         # Its size hint (a dozen rows) is no minimum: below 140 it scrolls.
-        self.session_list.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)
-        self.session_list.hide()
-        session_row = QWidget()
-        session_box = QVBoxLayout(session_row)
-        session_box.setContentsMargins(0, 0, 0, 0)
-        session_box.addWidget(self.session_edit)
-        session_box.addWidget(self.session_list)
+        self.choice_list.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)
+        self.choice_list.hide()
+        choice_row = QWidget()
+        choice_box = QVBoxLayout(choice_row)
+        choice_box.setContentsMargins(0, 0, 0, 0)
+        choice_box.addWidget(self.choice_edit)
+        choice_box.addWidget(self.choice_list)
         # Selection, not the current item: focus alone makes the first one current, and staff choose.
-        self.session_list.itemSelectionChanged.connect(self._session_picked)
-        self.session_list.itemActivated.connect(lambda item: self.start_check())
+        self.choice_list.itemSelectionChanged.connect(self._choice_picked)
+        self.choice_list.itemActivated.connect(lambda item: self.start_check())
         key_row = QHBoxLayout()
         key_row.addWidget(self.key_edit, 1)
         key_row.addWidget(self.show_key)
@@ -182,8 +183,9 @@ class SetupDialog(QDialog):
         form.addRow(translate("Setup", "App code:"), key_row)
         form.addRow(translate("Setup", "Station name:"), self.station_edit)
         form.addRow(translate("Setup", "Badge number field:"), self.badge_edit)
-        form.addRow(translate("Setup", "Session:"), session_row)
-        self._session_row = session_row
+        self.choice_label = QLabel()
+        form.addRow(self.choice_label, choice_row)
+        self._choice_row = choice_row
         self._form = form
         self.platform_box.currentIndexChanged.connect(self._platform_changed)
 
@@ -216,33 +218,44 @@ class SetupDialog(QDialog):
         self._platform_changed()
 
     def _platform_changed(self) -> None:
-        """The session row only for a platform that needs one; its event ID may be left out there."""
+        """The choice row only for a platform that needs one; a session door's event ID may be left out."""
         platform = PLATFORMS.get(str(self.platform_box.currentData() or DEFAULT_PLATFORM))
         sessions = platform is not None and platform.needs_session
-        self._form.setRowVisible(self._session_row, sessions)
-        if not sessions:
-            self._list_sessions(())
+        lists = platform is not None and platform.needs_checkin_list
+        self._form.setRowVisible(self._choice_row, sessions or lists)
+        self._list_choices(())
+        if sessions:
+            self.choice_label.setText(translate("Setup", "Session:"))
+            self.choice_edit.setPlaceholderText(
+                translate("Setup", "the session ID this door serves (Connect lists them)")
+            )
+        elif lists:
+            self.choice_label.setText(translate("Setup", "Check-in list:"))
+            self.choice_edit.setPlaceholderText(
+                translate("Setup", "optional when the event has one (Connect lists them)")
+            )
         # One row for the other: the dialog must still fit an 800x480 kiosk (`kiosk configure --badge-field`
         # names a badge field for a session door, which its external id almost always makes unneeded).
-        self._form.setRowVisible(self.badge_edit, not sessions)
+        # pretix's codes are its tickets' secrets: no badge field either.
+        self._form.setRowVisible(self.badge_edit, not (sessions or lists))
         self.event_edit.setPlaceholderText(
             translate("Setup", "optional: the app's address names it") if sessions else translate("Setup", "e.g. 123")
         )
 
-    def _list_sessions(self, choices: tuple[SessionChoice, ...]) -> None:
-        """The sessions the server offers, to pick from (none: the list goes away)."""
-        self.session_list.clear()
+    def _list_choices(self, choices: tuple[Choice, ...]) -> None:
+        """The offers the server made, to pick from (none: the list goes away)."""
+        self.choice_list.clear()
         for choice in choices:
             item = QListWidgetItem(f"{choice.label}  ({choice.id})")
             item.setData(Qt.ItemDataRole.UserRole, choice.id)
-            self.session_list.addItem(item)
-        self.session_list.setVisible(bool(choices))
-        self.session_edit.setVisible(not choices)
+            self.choice_list.addItem(item)
+        self.choice_list.setVisible(bool(choices))
+        self.choice_edit.setVisible(not choices)
         self.intro.setVisible(not choices)
 
-    def _session_picked(self) -> None:
-        for item in self.session_list.selectedItems():
-            self.session_edit.setText(str(item.data(Qt.ItemDataRole.UserRole)))
+    def _choice_picked(self) -> None:
+        for item in self.choice_list.selectedItems():
+            self.choice_edit.setText(str(item.data(Qt.ItemDataRole.UserRole)))
 
     def _field(self, placeholder: str) -> QLineEdit:
         edit = QLineEdit()
@@ -261,7 +274,7 @@ class SetupDialog(QDialog):
         self.url_edit.setText(initial.server_url)
         self.event_edit.setText(initial.event_id)
         self.station_edit.setText(initial.station)
-        self.session_edit.setText(initial.session)
+        self.choice_edit.setText(initial.session or initial.checkin_list)
         if initial.badge_field != DEFAULT_BADGE_FIELD:
             self.badge_edit.setText(initial.badge_field)
 
@@ -279,8 +292,10 @@ class SetupDialog(QDialog):
         station = self.station_edit.text().strip()
         platform = str(self.platform_box.currentData() or DEFAULT_PLATFORM)
         sessions = PLATFORMS[platform].needs_session
-        badge = (self.badge_edit.text().strip() if not sessions else "") or PLATFORMS[platform].badge_field
-        session = self.session_edit.text().strip() if sessions else ""
+        lists = PLATFORMS[platform].needs_checkin_list
+        badge = (self.badge_edit.text().strip() if not (sessions or lists) else "") or PLATFORMS[platform].badge_field
+        session = self.choice_edit.text().strip() if sessions else ""
+        checkin_list = self.choice_edit.text().strip() if lists else ""
         problem = url_problem(url)
         if problem:
             self.url_edit.setFocus()
@@ -304,6 +319,7 @@ class SetupDialog(QDialog):
                 badge_field=badge,
                 platform=platform,
                 session=session,
+                checkin_list=checkin_list,
             )
             return config, api_key
         # Reconfiguring keeps the other settings; the event name only while it is the same event.
@@ -320,6 +336,7 @@ class SetupDialog(QDialog):
             badge_field=badge,
             platform=platform,
             session=session,
+            checkin_list=checkin_list,
             event_name=self._initial.event_name if same_event else "",
         )
         return config, api_key
@@ -346,10 +363,12 @@ class SetupDialog(QDialog):
             log.info("station settings refused: %r", exc)
             self._busy(False)
             choices = exc.choices if isinstance(exc, ChoiceNeeded) else ()
-            self._list_sessions(choices)
+            self._list_choices(choices)
             if choices:
-                self._say(translate("Setup", "Choose the session this door serves, then Connect."), error=False)
-                self.session_list.setFocus()
+                self._say(translate("Setup", "Choose the session this door serves, then Connect.")
+                          if PLATFORMS[config.platform].needs_session
+                          else translate("Setup", "Choose the check-in list of this door, then Connect."), error=False)
+                self.choice_list.setFocus()
             else:
                 self._say(explain_failure(exc, config), error=True)
             return
@@ -378,9 +397,9 @@ class SetupDialog(QDialog):
         self.connect_button.setEnabled(not busy)
         self.connect_button.setText(translate("Setup", "Checking…") if busy else translate("Setup", "Connect"))
         for edit in (self.url_edit, self.event_edit, self.key_edit, self.station_edit, self.badge_edit,
-                     self.session_edit):
+                     self.choice_edit):
             edit.setReadOnly(busy)
-        self.session_list.setEnabled(not busy)
+        self.choice_list.setEnabled(not busy)
         self.platform_box.setEnabled(not busy)
 
     def _say(self, text: str, *, error: bool) -> None:

@@ -20,6 +20,7 @@ REFUSED = {
     Admission.NOT_CONFIRMED: QT_TRANSLATE_NOOP("StaffText", "not confirmed"),
     Admission.CANCELLED: QT_TRANSLATE_NOOP("StaffText", "cancelled"),
     Admission.DEREGISTERED: QT_TRANSLATE_NOOP("StaffText", "deregistered"),
+    Admission.NOT_VALID_HERE: QT_TRANSLATE_NOOP("StaffText", "not valid here"),
 }
 _REGISTRATION = {
     Admission.ADMISSIBLE: QT_TRANSLATE_NOOP("StaffText", "Registered"),
@@ -27,7 +28,9 @@ _REGISTRATION = {
     Admission.NOT_CONFIRMED: QT_TRANSLATE_NOOP("StaffText", "Not confirmed"),
     Admission.CANCELLED: QT_TRANSLATE_NOOP("StaffText", "Cancelled"),
     Admission.DEREGISTERED: QT_TRANSLATE_NOOP("StaffText", "Deregistered"),
+    Admission.NOT_VALID_HERE: QT_TRANSLATE_NOOP("StaffText", "Not valid at this entrance"),
 }
+
 
 def guest_state(guest: Guest) -> str:
     """Inside / not inside / a refused state / deleted: what a door team needs to know first."""

@@ -105,6 +105,7 @@ EXPECTED_COLOURS = {
     VerdictKind.DEREGISTERED: "red",
     VerdictKind.NOT_CONFIRMED: "red",
     VerdictKind.CANCELLED: "red",
+    VerdictKind.NOT_VALID_HERE: "red",  # a ticket for another entrance: it may not pass here
 }
 
 

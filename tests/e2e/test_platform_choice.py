@@ -27,7 +27,7 @@ def configure(data_dir: Path, url: str, *extra: str) -> subprocess.CompletedProc
 
 @pytest.mark.parametrize(("name", "says"), [
     ("eventbrite", "kiosk does not know the platform 'eventbrite'; it knows: invitario, plandocket, webkasa, "
-                   "conferences-io."),
+                   "conferences-io, pretix."),
 ])
 def test_a_platform_kiosk_cannot_use_is_one_line_and_saves_nothing(
     name: str, says: str, server: ServerThread, tmp_path: Path

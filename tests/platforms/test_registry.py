@@ -19,7 +19,7 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def test_invitario_is_usable_and_the_default_of_a_new_config() -> None:
-    assert usable_names() == ["invitario", "plandocket", "webkasa", "conferences-io"]
+    assert usable_names() == ["invitario", "plandocket", "webkasa", "conferences-io", "pretix"]
     platform = platform_named("invitario")
     assert platform.capabilities.listing is Listing.INCREMENTAL
     assert platform.capabilities.uploads is Uploads.SERVER
@@ -27,7 +27,7 @@ def test_invitario_is_usable_and_the_default_of_a_new_config() -> None:
 
 
 def test_every_platform_with_an_api_document_is_listed_with_its_written_contract() -> None:
-    assert set(PLATFORMS) == {"invitario", "plandocket", "webkasa", "conferences-io"}
+    assert set(PLATFORMS) == {"invitario", "plandocket", "webkasa", "conferences-io", "pretix"}
     for platform in PLATFORMS.values():
         assert (REPO / platform.document).is_file(), platform.document
     # The two platforms whose documents have no way to take a check-in keep check-ins on the station.
@@ -41,7 +41,8 @@ def test_an_unknown_name_is_one_line_naming_the_usable_platforms() -> None:
     with pytest.raises(UnknownPlatform) as err:
         platform_named("eventbrite")
     assert str(err.value) == (
-        "kiosk does not know the platform 'eventbrite'; it knows: invitario, plandocket, webkasa, conferences-io."
+        "kiosk does not know the platform 'eventbrite'; it knows: invitario, plandocket, webkasa, conferences-io, "
+        "pretix."
     )
 
 

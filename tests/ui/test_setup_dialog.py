@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 
 from kiosk.app import configure_station
 from kiosk.platforms import usable_names
-from kiosk.platforms.base import AuthRefused, ChoiceNeeded, EventInfo, ProtocolError, RetryLater
+from kiosk.platforms.base import AuthRefused, Choice, ChoiceNeeded, EventInfo, ProtocolError, RetryLater
 from kiosk.platforms.invitario.emulator.run import ServerThread
 from kiosk.storage.config import ConfigError, StationConfig
 from kiosk.ui.setup_dialog import SetupDialog, url_problem
@@ -82,20 +82,44 @@ def test_a_session_door_asks_for_its_session_and_the_check_lists_them_when_it_is
 ) -> None:
     server = FakeServer()
     dialog = make_dialog(qtbot, server, url="https://sub.cnf.io/api/v2", event="")
-    assert not dialog.session_edit.isVisibleTo(dialog)  # Invitario: no sessions
+    assert not dialog.choice_edit.isVisibleTo(dialog)  # Invitario: no sessions
     dialog.platform_box.setCurrentIndex(dialog.platform_box.findData("conferences-io"))
-    assert dialog.session_edit.isVisibleTo(dialog)
+    assert dialog.choice_edit.isVisibleTo(dialog)
     server.error = ChoiceNeeded("Choose the session this door serves: keyn (Opening keynote, 2026-06-01 09:00)")
     connect(loop, dialog)
     assert dialog.result() != QDialog.DialogCode.Accepted
     assert dialog.status.text().startswith("Choose the session this door serves: keyn")
-    assert not dialog.session_list.isVisibleTo(dialog)  # no choices came with the refusal: only its text
+    assert not dialog.choice_list.isVisibleTo(dialog)  # no choices came with the refusal: only its text
     server.error = None
-    dialog.session_edit.setText(" keyn ")
+    dialog.choice_edit.setText(" keyn ")
     connect(loop, dialog)
     config, _ = dialog.result_config()
     # The event ID may be left out: the app's address names it, as `kiosk configure` takes it.
     assert (config.platform, config.session, config.event_id) == ("conferences-io", "keyn", "sub.cnf.io")
+
+
+def test_a_pretix_door_picks_its_check_in_list_from_the_events_lists(qtbot: QtBot, loop: qasync.QEventLoop) -> None:
+    lists = (Choice("7", "Entrance"), Choice("9", "VIP lounge"))
+    server = FakeServer(ChoiceNeeded("pretix's event demo/conf has 2 check-in lists; choose one with "
+                                     "--checkin-list: 7 (Entrance); 9 (VIP lounge).", lists))
+    dialog = make_dialog(qtbot, server, event="demo/conf")
+    dialog.platform_box.setCurrentIndex(dialog.platform_box.findData("pretix"))
+    assert dialog.choice_label.text() == "Check-in list:" and dialog.choice_edit.isVisibleTo(dialog)
+    assert not dialog.badge_edit.isVisibleTo(dialog)  # a ticket's code is its secret
+    connect(loop, dialog)
+    assert dialog.status.text() == "Choose the check-in list of this door, then Connect."  # no --checkin-list
+    assert [dialog.choice_list.item(i).text() for i in range(2)] == ["Entrance  (7)", "VIP lounge  (9)"]
+    dialog.choice_list.setCurrentRow(1)
+    server.error = None
+    connect(loop, dialog)
+    config, _ = dialog.result_config()
+    assert (config.platform, config.checkin_list, config.session) == ("pretix", "9", "")
+    # Back to a platform without offers: neither the list nor the row is left over.
+    again = make_dialog(qtbot, FakeServer(ChoiceNeeded("…", lists)), event="demo/conf")
+    again.platform_box.setCurrentIndex(again.platform_box.findData("pretix"))
+    connect(loop, again)
+    again.platform_box.setCurrentIndex(again.platform_box.findData("invitario"))
+    assert not again.choice_list.isVisibleTo(again) and not again.choice_edit.isVisibleTo(again)
 
 
 def test_button_is_disabled_with_a_busy_indicator_while_checking(
@@ -265,25 +289,25 @@ def test_real_configure_of_a_conferences_io_door_lists_its_sessions_then_takes_o
         assert dialog.status.text() == "Choose the session this door serves, then Connect."
         assert not (data_dir / "config.json").exists()
         # The app's sessions to pick from, each with when, what and where (the emulator's are on 2026-06-01).
-        assert dialog.session_list.isVisibleTo(dialog)
-        listed = [dialog.session_list.item(i).text() for i in range(dialog.session_list.count())]
+        assert dialog.choice_list.isVisibleTo(dialog)
+        listed = [dialog.choice_list.item(i).text() for i in range(dialog.choice_list.count())]
         assert len(listed) == len(state.sessions) and all("2026-" in line for line in listed), listed
-        assert dialog.session_edit.text() == ""
+        assert dialog.choice_edit.text() == ""
         # Still fits the smallest kiosk: squeezed to its narrowest, where the texts wrap most.
         dialog.resize(dialog.minimumWidth(), 1)
         qtbot.wait(20)
-        assert dialog.height() <= 480 and dialog.session_list.height() >= 80, (dialog.size(),
-                                                                             dialog.session_list.height())
-        workshop = next(i for i in range(dialog.session_list.count()) if listed[i].endswith("(wrk1)"))
-        dialog.session_list.setCurrentRow(workshop)  # a tap on the workshop fills the session field
-        assert dialog.session_edit.text() == "wrk1"
+        assert dialog.height() <= 480 and dialog.choice_list.height() >= 80, (dialog.size(),
+                                                                             dialog.choice_list.height())
+        workshop = next(i for i in range(dialog.choice_list.count()) if listed[i].endswith("(wrk1)"))
+        dialog.choice_list.setCurrentRow(workshop)  # a tap on the workshop fills the session field
+        assert dialog.choice_edit.text() == "wrk1"
         connect(loop, dialog)
         assert dialog.result() == QDialog.DialogCode.Accepted, dialog.status.text()
         saved = load_config(data_dir)
         assert (saved.platform, saved.session) == ("conferences-io", "wrk1")
 
 
-@pytest.mark.parametrize("platform", ["invitario", "conferences-io"])
+@pytest.mark.parametrize("platform", ["invitario", "conferences-io", "pretix"])
 def test_the_dialog_fits_the_smallest_kiosk_screen_whatever_the_platform(qtbot: QtBot, platform: str) -> None:
     dialog = make_dialog(qtbot, FakeServer())
     dialog.platform_box.setCurrentIndex(dialog.platform_box.findData(platform))

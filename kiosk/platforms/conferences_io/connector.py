@@ -18,6 +18,7 @@ from kiosk.domain.safe_text import terminal_safe
 from kiosk.domain.timeutil import format_time
 from kiosk.platforms.base import (
     AuthRefused,
+    Choice,
     ChoiceNeeded,
     ClockSample,
     EventInfo,
@@ -27,7 +28,6 @@ from kiosk.platforms.base import (
     PullPage,
     PushReport,
     RetryLater,
-    SessionChoice,
 )
 from kiosk.platforms.conferences_io import mapper
 from kiosk.platforms.web import checked_base_url, clock_from_date, station_client, transport_failure
@@ -111,7 +111,7 @@ class ConferencesIoConnector:
         return EventInfo(event_id=self.event_id, name=f"{title}: {name}" if title else name,
                          time_zone=zone if zone and zone != "-1" else "")
 
-    async def session_choices(self) -> list[SessionChoice]:
+    async def session_choices(self) -> list[Choice]:
         """The app's sessions for staff to pick from (the setup dialog, the staff tools' Session…)."""
         return _session_choices(await self.sessions())
 
@@ -234,8 +234,8 @@ def _choices(sessions: list[dict[str, Any]]) -> str:
     return terminal_safe("; ".join(shown) + (f"; and {more} more" if more > 0 else "") + ".")
 
 
-def _session_choices(sessions: list[dict[str, Any]]) -> list[SessionChoice]:
-    return [SessionChoice(s["id"], terminal_safe(_label(s))) for s in sessions]
+def _session_choices(sessions: list[dict[str, Any]]) -> list[Choice]:
+    return [Choice(s["id"], terminal_safe(_label(s))) for s in sessions]
 
 
 def _label(session: Mapping[str, Any]) -> str:

@@ -773,6 +773,14 @@
         <translation>Abbrechen</translation>
     </message>
     <message>
+        <source>Check-in list:</source>
+        <translation>Check-in-Liste:</translation>
+    </message>
+    <message>
+        <source>optional when the event has one (Connect lists them)</source>
+        <translation>optional, wenn die Veranstaltung nur eine hat („Verbinden“ zeigt sie)</translation>
+    </message>
+    <message>
         <source>optional: the app&apos;s address names it</source>
         <translation>optional: steht in der Adresse der App</translation>
     </message>
@@ -799,6 +807,10 @@
     <message>
         <source>Choose the session this door serves, then Connect.</source>
         <translation>Wählen Sie die Session dieser Tür, dann „Verbinden“.</translation>
+    </message>
+    <message>
+        <source>Choose the check-in list of this door, then Connect.</source>
+        <translation>Wählen Sie die Check-in-Liste dieser Tür, dann „Verbinden“.</translation>
     </message>
     <message>
         <source>Connected.</source>
@@ -939,6 +951,10 @@
         <translation>abgemeldet</translation>
     </message>
     <message>
+        <source>not valid here</source>
+        <translation>hier nicht gültig</translation>
+    </message>
+    <message>
         <source>Registered</source>
         <translation>Angemeldet</translation>
     </message>
@@ -957,6 +973,10 @@
     <message>
         <source>Deregistered</source>
         <translation>Abgemeldet</translation>
+    </message>
+    <message>
+        <source>Not valid at this entrance</source>
+        <translation>An diesem Eingang nicht gültig</translation>
     </message>
     <message>
         <source>time not known</source>
@@ -1293,6 +1313,10 @@
     <message>
         <source>This registration was cancelled</source>
         <translation>Diese Anmeldung wurde storniert</translation>
+    </message>
+    <message>
+        <source>This ticket is not valid at this entrance</source>
+        <translation>Dieses Ticket gilt nicht an diesem Eingang</translation>
     </message>
     <message>
         <source>Please go to the registration desk</source>
