@@ -18,12 +18,14 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.domain import Guest, Mode
-from kiosk.services.desk import Desk
+from kiosk.services.desk import Desk, SearchNotReady
 from kiosk.storage import StoreError
 from kiosk.ui.staff_detail import TOUCH_HEIGHT, GuestDetail, touch_button
 from kiosk.ui.staff_format import can_check_in, can_check_out, guest_state, needs_override
 
 SEARCH_DEBOUNCE_MS = 150
+# While the search index is being built (after a first download), the search is tried again this often.
+SEARCH_RETRY_MS = 1000
 COLUMNS = ("Name", "Company", "State", "Access code")
 NAME, COMPANY, STATE, ACCESS_CODE = range(len(COLUMNS))
 # Below this table width the company column goes (the guest's detail still shows it), so that the name
@@ -50,6 +52,11 @@ class GuestFinder(QWidget):
         self._search_timer.setSingleShot(True)
         self._search_timer.setInterval(SEARCH_DEBOUNCE_MS)
         self._search_timer.timeout.connect(self.run_search)
+        self._retry_timer = QTimer(self)
+        self._retry_timer.setSingleShot(True)
+        self._retry_timer.setInterval(SEARCH_RETRY_MS)
+        self._retry_timer.timeout.connect(self.run_search)
+        self._told_not_ready = False
 
         self.search_edit = QLineEdit()
         self.search_edit.setPlaceholderText("Type a name, company or email")
@@ -118,12 +125,24 @@ class GuestFinder(QWidget):
     def run_search(self) -> None:
         """Search now (the typing debounce calls this); the selected guest stays selected if listed."""
         self._search_timer.stop()
+        self._retry_timer.stop()
         keep = self.selected_guest_id()
         try:
             guests = self._desk.search(self.search_edit.text())
+        except SearchNotReady as not_ready:
+            # Scans work already; the search index of a first download is still being built.
+            seconds = max(5, 5 * round(not_ready.seconds_left / 5))
+            self.hint.emit(self.tr("The guest list is still being indexed: search ready in about %n s", "", seconds))
+            self._retry_timer.start()
+            self._told_not_ready = True
+            guests = []
         except StoreError as exc:
             self.failed.emit(str(exc))
             guests = []
+        else:
+            if self._told_not_ready:
+                self._told_not_ready = False
+                self.hint.emit("")
         self.results.blockSignals(True)
         self.results.setRowCount(0)
         for guest in guests:
