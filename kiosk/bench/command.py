@@ -31,6 +31,8 @@ def add_bench_arguments(parser: argparse.ArgumentParser) -> None:
                         help=f"guests in the generated event (default: {DEFAULT_GUESTS:,})")
     parser.add_argument("--json", dest="json_path", type=Path, default=None, metavar="FILE",
                         help="also write the figures, floors and details to FILE as JSON")
+    parser.add_argument("--compare", type=Path, default=None, metavar="FILE",
+                        help="an earlier run's --json FILE (say at 100,000): also print how each figure grew")
     parser.add_argument("--keep", type=Path, default=None, metavar="DIR",
                         help="keep the benchmark's server and station data in a new dir under DIR")
 
@@ -44,6 +46,15 @@ def run_bench_command(args: argparse.Namespace) -> int:
     if args.keep is not None and not args.keep.is_dir():
         print(f"kiosk: --keep {args.keep}: not a directory", file=sys.stderr)
         return 2
+    compare = None
+    if args.compare is not None:
+        import json
+
+        try:
+            compare = json.loads(args.compare.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as err:
+            print(f"kiosk: --compare {args.compare}: {err}", file=sys.stderr)
+            return 2
     from kiosk.bench.runner import run_bench
 
-    return run_bench(args.guests, json_path, keep=args.keep)
+    return run_bench(args.guests, json_path, keep=args.keep, compare=compare)
