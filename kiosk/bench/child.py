@@ -15,10 +15,10 @@ from typing import Any
 
 def _entry(kind: str) -> Callable[[dict[str, Any]], dict[str, Any]]:
     # Imported on demand: P8 times the process from its start, so nothing extra is loaded up front.
-    if kind in ("full_sync", "floor"):
+    if kind in ("full_sync", "floor", "flat_floor"):
         from kiosk.bench import sync_child
 
-        return {"full_sync": sync_child.full_sync, "floor": sync_child.floor}[kind]
+        return {"full_sync": sync_child.full_sync, "floor": sync_child.floor, "flat_floor": sync_child.flat_floor}[kind]
     from kiosk.bench import qt_child
 
     entries: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {

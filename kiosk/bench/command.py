@@ -35,6 +35,8 @@ def add_bench_arguments(parser: argparse.ArgumentParser) -> None:
                         help="invitario (default): the whole table against the reference server; webkasa: a full "
                              "listing under Webkasa's rate limit against its floor, and scans during it (about "
                              "11 minutes at 100,000 registrations: the pace is the documented limit)")
+    parser.add_argument("--compare", type=Path, default=None, metavar="FILE",
+                        help="an earlier run's --json FILE (say at 100,000): also print how each figure grew")
     parser.add_argument("--keep", type=Path, default=None, metavar="DIR",
                         help="keep the benchmark's server and station data in a new dir under DIR")
 
@@ -52,6 +54,15 @@ def run_bench_command(args: argparse.Namespace) -> int:
         from kiosk.bench.webkasa import run_webkasa_bench
 
         return run_webkasa_bench(args.guests, json_path, keep=args.keep)
+    compare = None
+    if args.compare is not None:
+        import json
+
+        try:
+            compare = json.loads(args.compare.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as err:
+            print(f"kiosk: --compare {args.compare}: {err}", file=sys.stderr)
+            return 2
     from kiosk.bench.runner import run_bench
 
-    return run_bench(args.guests, json_path, keep=args.keep)
+    return run_bench(args.guests, json_path, keep=args.keep, compare=compare)

@@ -22,6 +22,7 @@ class Figure:
     floor_what: str = ""
     details: dict[str, Any] = field(default_factory=dict)
     error: str | None = None
+    note: str = ""  # one more line for the notes under the table
 
     @property
     def ratio(self) -> float | None:
@@ -108,4 +109,34 @@ def notes(figures: Sequence[Figure]) -> str:
             out.append(f"{fig.key}: ERROR: {fig.error}")
         elif fig.floor_what:
             out.append(f"{fig.key} floor: {fig.floor_what}")
+        if fig.note and not fig.error:
+            out.append(f"{fig.key}: {fig.note}")
     return "\n".join(out)
+
+
+def growth(before: dict[str, Any], figures: Sequence[Figure], guests: int) -> str:
+    """How each figure grew from an earlier run's JSON (`kiosk bench --json`) to this one, as a table.
+
+    "per guest" divides the growth by the growth of the list: 1.00x is linear, above it worse than linear.
+    """
+    earlier = {f["key"]: f for f in before.get("figures", [])}
+    scale = guests / before["guests"] if before.get("guests") else None
+    rows = [("#", f"at {before.get('guests', 0):,}", f"at {guests:,}", "growth", "per guest", "ratio then",
+             "ratio now")]
+    for fig in figures:
+        old = earlier.get(fig.key)
+        if old is None:
+            continue
+        then, now = old.get("measured"), fig.measured
+        grew = now / then if then and now is not None else None
+        per_guest = grew / scale if grew is not None and scale else None
+        rows.append((
+            fig.key, _number(then, fig.unit), _number(now, fig.unit),
+            f"{grew:.2f}x" if grew is not None else "-", f"{per_guest:.2f}x" if per_guest is not None else "-",
+            f"{old['ratio']:.2f}x" if old.get("ratio") is not None else "-",
+            f"{fig.ratio:.2f}x" if fig.ratio is not None else "-",
+        ))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = ["| " + " | ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)) + " |" for row in rows]
+    lines.insert(1, "|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    return "\n".join(lines)

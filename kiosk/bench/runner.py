@@ -24,7 +24,7 @@ from typing import Any, TextIO
 import httpx
 
 from kiosk.bench import core
-from kiosk.bench.figures import Figure, notes, percentile, table
+from kiosk.bench.figures import Figure, growth, notes, percentile, table
 from kiosk.bench.setup import (
     API_KEY,
     EVENT_ID,
@@ -94,6 +94,8 @@ class Bench:
             "P7": Figure("P7", f"name search as you type p99, {n} mirror", "ms", 15.0),
             "P8": Figure("P8", f"cold start to ready-to-scan, {n} mirror", "s", 2.0),
             "P9": Figure("P9", "longest Qt event-loop stall during a full sync", "ms", 50.0),
+            "P10": Figure("P10", f"ready to scan: first sync of {n} until the list's last guest scans", "s"),
+            "P11": Figure("P11", f"mirror size on disk, {n} guests", "MB"),
         }
         self.base = work / "station"
         self.template = work / "p3"
@@ -161,9 +163,14 @@ class Bench:
         fig.floor_what = ("fetch list/all whole + orjson.loads + row tuples + one executemany INSERT and one "
                           "FTS INSERT...SELECT into the real schema, one transaction; phases (s): "
                           + ", ".join(f"{k} {v:.2f}" for k, v in floor["phases"].items()))
-        result = run_child("full_sync", {"data_dir": str(self.fresh("p3", self.base))})
+        flat = run_child("flat_floor", {"url": self.server.url, "data_dir": str(self.fresh("flat", self.base))})
+        shutil.rmtree(self.work / "flat", ignore_errors=True)
+        result = run_child("full_sync", {"data_dir": str(self.fresh("p3", self.base)), "codes": flat["codes"]})
         fig.measured = result["seconds"]
-        fig.details = {"pulled": result["pulled"], "floor_phases_s": floor["phases"]}
+        fig.details = {"pulled": result["pulled"], "indexed_after_ready": result.get("indexed"),
+                       "floor_phases_s": floor["phases"], "flat_floor_s": flat["seconds"],
+                       "ratio_to_flat_floor": result["seconds"] / flat["seconds"]}
+        self._p10(flat, result)
         memory = self.figures["P4"]
         memory.measured = result["peak_kb"] / 1024
         memory.floor = result["rss_before_kb"] / 1024
@@ -171,6 +178,31 @@ class Bench:
         memory.details = {"how": "VmHWM from /proc/self/status at the end of the sync (kernel high-water mark)"}
         samples = sample_guests(self.template)
         self.warm, self.edits, self.during, self.scans = split(samples, [WARMUP, EDITS, SCANS_DURING_SYNC, DRAIN])
+
+    def _p10(self, flat: dict[str, Any], result: dict[str, Any]) -> None:
+        ready, size = self.figures["P10"], self.figures["P11"]
+        ready.floor, ready.target = flat["seconds"], 1.5 * flat["seconds"]
+        ready.floor_what = ("fetch list/all whole + orjson.loads + the same row tuples + one executemany INSERT "
+                            "into a flat table (id primary key, one access-code index, no search index), one "
+                            "transaction; phases (s): " + ", ".join(f"{k} {v:.2f}" for k, v in flat["phases"].items()))
+        if "ready_s" not in result:
+            ready.error = "the list's last guest was never answered by a scan during the sync"
+        else:
+            ready.measured = result["ready_s"]
+            after = [s * 1000 for s in result.get("scans_after_ready_s") or []]
+            ready.details = {"verdict": result.get("ready_verdict"),
+                             "search_still_building_at_ready": result.get("search_pending_at_ready"),
+                             "sync_complete_s": result["seconds"],
+                             "scans_while_search_index_built": len(after),
+                             "scan_p99_ms_while_search_index_built": percentile(after, 0.99) if after else None,
+                             "scan_max_ms_while_search_index_built": max(after) if after else None}
+            if after:
+                ready.note = (f"the sync completed (search index built) at {result['seconds']:.2f} s; "
+                              f"{len(after)} scans while the index was built: p99 {percentile(after, 0.99):.1f} ms, "
+                              f"max {max(after):.1f} ms (target for P2: <= 50 ms)")
+        size.measured = result["mirror_bytes"] / 1e6
+        size.floor = flat["flat_bytes"] / 1e6
+        size.floor_what = "the flat table of the P10 floor (no search index, one code index)"
 
     def p5(self, fig: Figure) -> None:
         result = asyncio.run(core.incremental(self.server, self.fresh("p5"), self.edits))
@@ -257,7 +289,7 @@ def machine() -> dict[str, Any]:
 
 
 def run_bench(guests: int = 100_000, json_path: Path | None = None, *, keep: Path | None = None,
-              out: TextIO = sys.stdout, log: TextIO = sys.stderr) -> int:
+              compare: dict[str, Any] | None = None, out: TextIO = sys.stdout, log: TextIO = sys.stderr) -> int:
     """Run every measurement, print the table, write the JSON; 1 if any figure could not be measured."""
     work = Path(tempfile.mkdtemp(prefix="kiosk-bench-", dir=keep))
     began = time.perf_counter()
@@ -272,6 +304,10 @@ def run_bench(guests: int = 100_000, json_path: Path | None = None, *, keep: Pat
             shutil.rmtree(work, ignore_errors=True)
     print(table(figures), file=out)
     print(notes(figures), file=out)
+    if compare is not None:
+        print(f"\nGrowth from {compare.get('guests', 0):,} to {guests:,} guests ("
+              f"{guests / compare['guests'] if compare.get('guests') else 0:.1f}x the list):", file=out)
+        print(growth(compare, figures, guests), file=out)
     document = {"guests": guests, "machine": machine(), "seconds": round(time.perf_counter() - began, 1),
                 **bench.info, "figures": [fig.as_json() for fig in figures]}
     if keep is not None:

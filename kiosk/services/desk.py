@@ -8,9 +8,23 @@ from datetime import datetime
 from kiosk.domain.models import Guest
 from kiosk.domain.timeutil import utcnow
 from kiosk.services.sync import clock_warning
-from kiosk.storage import Conflict, ScanRecord, Store
+from kiosk.storage import Conflict, ScanRecord, SearchIndexBuilding, Store
 
 STALE_SYNC_SECONDS = 300.0
+# Rows per second assumed for "search ready in about N s" before a build step has measured its own rate.
+ASSUMED_INDEX_ROWS_PER_S = 50_000.0
+
+
+class SearchNotReady(Exception):
+    """Search is refused while the search index is still being built after a first download.
+
+    `seconds_left` is an estimate from the build's own pace (at least 1). Scans are answered meanwhile;
+    searching again once the build is done gives the full answer.
+    """
+
+    def __init__(self, seconds_left: float) -> None:
+        super().__init__(f"search is ready in about {seconds_left:.0f} s")
+        self.seconds_left = seconds_left
 
 
 @dataclass(frozen=True)
@@ -62,9 +76,18 @@ class Desk:
         )
 
     def search(self, text: str, limit: int = 30) -> list[Guest]:
+        """Live guests matching the typed words; SearchNotReady while the search index is being built."""
         if not text.strip():
             return []
-        return self._store.search(text, limit)
+        try:
+            return self._store.search(text, limit)
+        except SearchIndexBuilding as building:
+            raise SearchNotReady(_seconds_left(building.remaining, building.rows_per_s)) from None
+
+    def search_ready_in(self) -> float | None:
+        """None when search can answer; else about how many seconds until the index is built."""
+        state = self._store.search_index_state()
+        return _seconds_left(state.remaining, state.rows_per_s) if state.building else None
 
     def guest(self, guest_id: str) -> Guest | None:
         return self._store.get_guest(guest_id)
@@ -80,3 +103,7 @@ class Desk:
 
     def recent_scans(self, limit: int = 50) -> list[ScanRecord]:
         return self._store.recent_scans(limit)
+
+
+def _seconds_left(remaining: int, rows_per_s: float | None) -> float:
+    return max(1.0, remaining / (rows_per_s or ASSUMED_INDEX_ROWS_PER_S))

@@ -42,6 +42,8 @@ MIN_WRITE_ROWS, MAX_WRITE_ROWS = 50, 1000
 WRITE_BUDGET_S = 0.02
 # Rows are made on the event loop's thread (see _PullWriter) this many at a time, a few ms each.
 PREPARE_SLICE = 200
+# Guests indexed for search per transaction after a first download: sized on the fly to the same budget.
+SEARCH_FIRST_ROWS, SEARCH_MIN_ROWS, SEARCH_MAX_ROWS = 1000, 200, 20_000
 
 
 @dataclass
@@ -54,6 +56,8 @@ class SyncReport:
     dropped: int = 0
     pulled: int = 0
     malformed: int = 0
+    # Guests this round indexed for search (the index a first download leaves to be built).
+    indexed: int = 0
     full: bool = False
     error: str | None = None
     permanent: bool = False
@@ -123,6 +127,10 @@ class Sync:
                 )
             except RemoteError as err:
                 report.error = QT_TRANSLATE_NOOP("Sync", "Sync failed: {error}").format(error=err)
+            if pull:
+                # After the pull, whether or not it completed: the door scans from the rows it has, and
+                # staff search them as soon as they are indexed (a build cut off by a crash goes on here).
+                report.indexed = await self._build_search_index()
             self._note_clock(report)
             await self._db(
                 self._store.update_sync_state,
@@ -223,6 +231,24 @@ class Sync:
             )
         self._note_clock(report)
 
+    async def _build_search_index(self) -> int:
+        """Index for search the guests a first download left out, in short write transactions.
+
+        Each step holds the write lock for about WRITE_BUDGET_S, like a pull's writes, so a scan waits
+        no longer than during the download; between steps the event loop runs. How many were indexed.
+        """
+        if not await self._db(self._store.search_index_pending):
+            return 0
+        size, indexed, complete = SEARCH_FIRST_ROWS, 0, False
+        while not complete:
+            began = time.perf_counter()
+            done, complete = await self._db(self._store.build_search_step, size)
+            took = time.perf_counter() - began
+            indexed += done
+            if done and took > 0:
+                size = max(SEARCH_MIN_ROWS, min(SEARCH_MAX_ROWS, int(done * WRITE_BUDGET_S / took), 2 * size))
+        return indexed
+
     def _note_clock(self, report: SyncReport) -> None:
         sample = self._connector.last_clock_sample
         if sample is None:
@@ -304,7 +330,10 @@ class _PullWriter:
             else {"listing": self._listing, "last": cursor is not None and not self._report.malformed}
         )
         moved = {} if cursor is None else {"cursor": cursor[0], "listed_at": cursor[1]}
-        took = await self._sync._db(_timed, self._sync._store.apply_pull_page, guests, **moved, **listing)
+        # Into an empty mirror, the search index waits: the door can scan once the rows are in (Sync
+        # builds the index right after the pull).
+        took = await self._sync._db(_timed, self._sync._store.apply_pull_page, guests, **moved, **listing,
+                                    defer_search=self._bulk)
         if not self._bulk and len(guests) and took > 0:
             # Aim the next transaction at the budget; a scan waits at most about one transaction.
             wanted = int(len(guests) * WRITE_BUDGET_S / took)

@@ -8,6 +8,8 @@ from kiosk.storage.records import (
     ListingRefused,
     PrintRecord,
     ScanRecord,
+    SearchIndexBuilding,
+    SearchIndexState,
     StoreError,
     SyncState,
 )
@@ -21,6 +23,8 @@ __all__ = [
     "ListingRefused",
     "PrintRecord",
     "ScanRecord",
+    "SearchIndexBuilding",
+    "SearchIndexState",
     "Store",
     "StoreError",
     "SyncState",

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any, overload
 
 from kiosk.domain.models import Guest
+from kiosk.storage.records import SearchIndexBuilding, SearchIndexState
 from kiosk.storage.rows import (
     CHECK_IN,
     CHECK_OUT,
@@ -64,7 +65,7 @@ _PAGE_IDS = "SELECT value FROM json_each(?)"
 # Only rows not stamped yet are rewritten; listing_gen is in no index, so only table pages change.
 _STAMP = f"UPDATE guests SET listing_gen = ? WHERE id IN ({_PAGE_IDS}) AND listing_gen IS NOT ?"
 _SWEEP = "UPDATE guests SET deleted = ? WHERE deleted IS NULL AND listing_gen IS NOT ? RETURNING id"
-_INDEXED_TEXT = f"SELECT id, {_FTS_COLS} FROM guests WHERE id IN ({_PAGE_IDS})"
+_INDEXED_TEXT = f"SELECT id, rid, {_FTS_COLS} FROM guests WHERE id IN ({_PAGE_IDS})"
 # External-content FTS5: an entry is removed by repeating the exact text it was indexed with.
 _FTS_DELETE = (
     f"INSERT INTO guests_fts (guests_fts, rowid, {_FTS_COLS}) "
@@ -72,6 +73,9 @@ _FTS_DELETE = (
 )
 _FTS_INSERT_NEW = (
     f"INSERT INTO guests_fts (rowid, {_FTS_COLS}) SELECT rid, {_FTS_COLS} FROM guests WHERE rid > ?"
+)
+_FTS_INSERT_RANGE = (
+    f"INSERT INTO guests_fts (rowid, {_FTS_COLS}) SELECT rid, {_FTS_COLS} FROM guests WHERE rid > ? AND rid <= ?"
 )
 _FTS_INSERT_IDS = (
     f"INSERT INTO guests_fts (rowid, {_FTS_COLS}) "
@@ -164,12 +168,18 @@ def prepare_rows(guests: Iterable[Guest], badge_field: str) -> dict[str, list[An
     return rows
 
 
-def write_rows(conn: sqlite3.Connection, rows: dict[str, list[Any]], listing: int | None = None) -> None:
+def write_rows(
+    conn: sqlite3.Connection, rows: dict[str, list[Any]], listing: int | None = None, *, defer_search: bool = False
+) -> None:
     """Upsert prepared rows inside the caller's transaction, keeping the search index in step.
 
     A pull never erases a change still queued here: when this station's newest queued change for a
     guest is later (by client time) than the incoming row, the row keeps the queued presence.
     With `listing`, every row of the page, identical ones included, is stamped with that generation.
+    With `defer_search`, rows written into an empty mirror are not indexed for search now: the index is
+    marked as being built, and build_search_step fills it afterwards (a first download answers scans
+    sooner). While it is being built, only rows it already holds are kept in step here; the rest, new
+    rows included, the build indexes with their text as it is when it gets to them.
     """
     if not rows:
         return
@@ -184,16 +194,67 @@ def write_rows(conn: sqlite3.Connection, rows: dict[str, list[Any]], listing: in
             incoming[CHECK_IN], incoming[CHECK_OUT], incoming[CLIENT_UPDATE] = queued[1], queued[2], queued[3]
     # New rows get rowids above the current largest, so they can be indexed as one range afterwards.
     newest_before = conn.execute("SELECT coalesce(max(rid), 0) FROM guests").fetchone()[0]
-    stale = _stale_search_entries(conn, rows) if newest_before else []
+    built = search_built(conn)
+    if defer_search and built is None and not newest_before:
+        # An empty mirror has an empty index: "holds every row up to rid 0" is exactly true.
+        conn.execute("UPDATE sync_state SET search_built = 0 WHERE id = 1")
+        built = 0
+    stale = _stale_search_entries(conn, rows, built) if newest_before else []
     if stale:
         conn.execute(_FTS_DELETE, (dump_json(stale),))
     conn.executemany(_UPSERT if listing is None else _upsert_sql(listing), rows.values())
-    conn.execute(_FTS_INSERT_NEW, (newest_before,))
+    if built is None:
+        conn.execute(_FTS_INSERT_NEW, (newest_before,))
     if stale:
         conn.execute(_FTS_INSERT_IDS, (dump_json(stale),))
     if listing is not None and newest_before:
         # Rows just inserted or changed carry the stamp already; this finds only the identical ones.
         conn.execute(_STAMP, (int(listing), dump_json(list(rows)), int(listing)))
+
+
+def search_built(conn: sqlite3.Connection) -> int | None:
+    """None when the search index holds every guest; else the largest rid it holds (it is being built)."""
+    row = conn.execute("SELECT search_built FROM sync_state WHERE id = 1").fetchone()
+    return None if row is None or row[0] is None else int(row[0])
+
+
+def search_index_state(conn: sqlite3.Connection) -> SearchIndexState:
+    row = conn.execute("SELECT search_built, search_rate FROM sync_state WHERE id = 1").fetchone()
+    if row is None or row[0] is None:
+        return SearchIndexState(building=False)
+    built, rate = int(row[0]), row[1]
+    indexed, remaining = conn.execute(
+        "SELECT count(*) FILTER (WHERE rid <= ?), count(*) FILTER (WHERE rid > ?) FROM guests", (built, built)
+    ).fetchone()
+    return SearchIndexState(True, int(indexed), int(remaining), float(rate) if rate else None)
+
+
+def build_search_step(conn: sqlite3.Connection, rows: int) -> tuple[int, bool]:
+    """Index the next `rows` guests not yet in the search index, inside the caller's transaction.
+
+    Returns (guests indexed, whether the index is now complete). The high-water mark moves in the same
+    transaction as the entries it covers, so whatever instant a crash comes, the index holds exactly the
+    guests up to the mark: the next step goes on from there, and search stays refused until the end.
+    """
+    built = search_built(conn)
+    if built is None:
+        return 0, True
+    upto = conn.execute(
+        "SELECT max(rid) FROM (SELECT rid FROM guests WHERE rid > ? ORDER BY rid LIMIT ?)", (built, max(1, rows))
+    ).fetchone()[0]
+    done = 0
+    if upto is not None:
+        done = conn.execute(_FTS_INSERT_RANGE, (built, upto)).rowcount
+        built = int(upto)
+    complete = conn.execute("SELECT NOT EXISTS (SELECT 1 FROM guests WHERE rid > ?)", (built,)).fetchone()[0]
+    conn.execute(
+        "UPDATE sync_state SET search_built = ? WHERE id = 1", (None if complete else built,)
+    )
+    return max(done, 0), bool(complete)
+
+
+def set_search_rate(conn: sqlite3.Connection, rows_per_s: float) -> None:
+    conn.execute("UPDATE sync_state SET search_rate = ? WHERE id = 1", (rows_per_s,))
 
 
 def listing_seen(conn: sqlite3.Connection, gen: int) -> bool:
@@ -215,15 +276,16 @@ def sweep_listing(conn: sqlite3.Connection, gen: int, deleted_at: str) -> list[s
     return [guest_id for (guest_id,) in conn.execute(_SWEEP, (deleted_at, int(gen)))]
 
 
-def _stale_search_entries(conn: sqlite3.Connection, rows: dict[str, list[Any]]) -> list[str]:
+def _stale_search_entries(conn: sqlite3.Connection, rows: dict[str, list[Any]], built: int | None) -> list[str]:
     """Ids of mirrored guests whose searchable text this page changes; their entries must be redone.
 
-    Rows whose text is unchanged, the usual case on a re-pull, cost no index work at all.
+    Rows whose text is unchanged, the usual case on a re-pull, cost no index work at all. While the
+    index is being built (`built` not None), rows it does not hold yet have no entry to redo.
     """
     return [
         guest_id
-        for guest_id, *indexed in conn.execute(_INDEXED_TEXT, (dump_json(list(rows)),))
-        if indexed != rows[guest_id][_FTS_SLICE]
+        for guest_id, rid, *indexed in conn.execute(_INDEXED_TEXT, (dump_json(list(rows)),))
+        if indexed != rows[guest_id][_FTS_SLICE] and (built is None or rid <= built)
     ]
 
 
@@ -291,6 +353,10 @@ def search(conn: sqlite3.Connection, text: str, limit: int) -> list[Guest]:
     expression = match_expression(text)
     if expression is None or limit <= 0:
         return []
+    if search_built(conn) is not None:
+        # A half-built index would answer "nobody" for guests it does not hold yet: refuse instead.
+        state = search_index_state(conn)
+        raise SearchIndexBuilding(state.remaining, state.rows_per_s)
     try:
         hits = conn.execute(_MATCHES, (expression, SEARCH_CANDIDATES + 1)).fetchall()
         if len(hits) > SEARCH_CANDIDATES:

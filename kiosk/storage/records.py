@@ -27,6 +27,29 @@ class EmptyListing(ListingRefused):
     """A completed listing held no attendee while the mirror has live guests: nothing was deleted."""
 
 
+class SearchIndexBuilding(StoreError):
+    """Search was asked while the search index is still being built after a first download.
+
+    `remaining` guests are not indexed yet; `rows_per_s` is the rate the build last went at (None: not
+    known yet). Nothing is wrong: scans are answered meanwhile, and search works once the build is done.
+    """
+
+    def __init__(self, remaining: int, rows_per_s: float | None) -> None:
+        super().__init__(f"the search index is being built ({remaining} guest(s) to go)")
+        self.remaining = remaining
+        self.rows_per_s = rows_per_s
+
+
+@dataclass(frozen=True)
+class SearchIndexState:
+    """Whether the search index holds every guest; while it is being built, how far it got."""
+
+    building: bool
+    indexed: int = 0
+    remaining: int = 0
+    rows_per_s: float | None = None
+
+
 @dataclass(frozen=True)
 class ScanRecord:
     """One scan as the scan log keeps it, accepted or not."""

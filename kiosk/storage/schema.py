@@ -236,7 +236,21 @@ def _m4_print_log(db: Database) -> None:
     db.execute("CREATE INDEX print_log_failed ON print_log (id) WHERE state = 'failed'")
 
 
-MIGRATIONS: list[Callable[[Database], None]] = [_m1_initial, _m2_full_listing, _m3_neutral_guest, _m4_print_log]
+def _m5_deferred_search(db: Database) -> None:
+    """The search index may be built after a first download, in short steps (see mirror.build_search_step).
+
+    sync_state.search_built: NULL when the index holds every guest (as in every mirror before); else the
+    index holds exactly the guests with rid <= search_built, and search is refused until it holds them all.
+    sync_state.search_rate: rows per second the last build step indexed (for "search ready in about 20 s").
+    Nullable columns: instant on a big mirror, and an upgraded mirror's index stays complete.
+    """
+    db.execute("ALTER TABLE sync_state ADD COLUMN search_built INTEGER")
+    db.execute("ALTER TABLE sync_state ADD COLUMN search_rate REAL")
+
+
+MIGRATIONS: list[Callable[[Database], None]] = [
+    _m1_initial, _m2_full_listing, _m3_neutral_guest, _m4_print_log, _m5_deferred_search,
+]
 
 
 def user_version(conn: sqlite3.Connection) -> int:

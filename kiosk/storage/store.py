@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import sqlite3
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
@@ -31,6 +32,7 @@ from kiosk.storage.records import (
     ListingNotOpen,
     PrintRecord,
     ScanRecord,
+    SearchIndexState,
     StoreError,
     SyncState,
 )
@@ -176,7 +178,10 @@ class Store:
         return mirror.companions_of(self._conn, guest)
 
     def search(self, text: str, limit: int = 20) -> list[Guest]:
-        """Live guests whose name, company or email has a word starting with each typed word."""
+        """Live guests whose name, company or email has a word starting with each typed word.
+
+        SearchIndexBuilding while the index is still being built after a first download.
+        """
         return mirror.search(self._conn, text, limit)
 
     def apply_pull_page(
@@ -187,6 +192,7 @@ class Store:
         listed_at: datetime | None = None,
         listing: int | None = None,
         last: bool = False,
+        defer_search: bool = False,
     ) -> int:
         """Upsert a page of pulled guests; with `cursor` (the connector's, opaque here), move the cursor
         in the same transaction.
@@ -196,6 +202,10 @@ class Store:
         in this same transaction (see complete_listing), those it lacks stamped deleted at `listed_at`
         (the server's time of the listing; now when None). Returns how many guests a completion marked
         deleted, else 0. ListingNotOpen when `listing` is not the listing under way (nothing written).
+
+        With `defer_search`, a page written into an empty mirror is not indexed for search yet: the mirror
+        answers scans at once, and search is refused (SearchIndexBuilding) until build_search_step has
+        indexed every guest. Meant for a first download; later pages keep what is indexed in step.
         """
         if last and listing is None:
             raise ValueError("only a page of a full listing (listing=...) can be its last")
@@ -204,7 +214,7 @@ class Store:
         with self._write() as conn:
             if listing is not None:
                 self._check_open(conn, listing)
-            mirror.write_rows(conn, rows, listing)
+            mirror.write_rows(conn, rows, listing, defer_search=defer_search)
             if last:
                 assert listing is not None
                 swept = self._sweep(conn, listing, listed_at)
@@ -216,6 +226,32 @@ class Store:
         if last:
             log.info("full listing %d complete: %d guest(s) it did not contain marked deleted", listing, swept)
         return swept
+
+    # --- the search index, built after a first download
+
+    def search_index_pending(self) -> bool:
+        """Whether the search index is still to be built (a first download, or a build cut off half way)."""
+        return mirror.search_built(self._conn) is not None
+
+    def search_index_state(self) -> SearchIndexState:
+        """Whether search can answer (the index holds every guest), and how far a build has got."""
+        return mirror.search_index_state(self._conn)
+
+    def build_search_step(self, rows: int = 2000) -> tuple[int, bool]:
+        """Index up to `rows` more guests in one short transaction; (guests indexed, index complete).
+
+        Safe to kill at any instant and to run from several processes: each step commits the entries with
+        the mark of how far the index got, and the next step (this run's or the next start's) goes on.
+        """
+        began = time.perf_counter()
+        with self._write() as conn:
+            done, complete = mirror.build_search_step(conn, rows)
+            took = time.perf_counter() - began
+            if done and took > 0 and not complete:
+                mirror.set_search_rate(conn, done / took)
+        if complete and done:
+            log.info("the search index holds every guest now")
+        return done, complete
 
     # --- full listings (mark and sweep)
 
@@ -441,6 +477,9 @@ class Store:
     def integrity_check(self) -> str:
         """'ok', or one line per problem SQLite's integrity check or the search-index check found."""
         problems = [str(r[0]) for r in self._conn.execute("PRAGMA integrity_check")]
+        if mirror.search_built(self._conn) is not None:
+            # Being built: it holds only the guests up to its mark by design, and search is refused meanwhile.
+            return "\n".join(problems)
         try:
             # With rank 1, FTS5 also compares its index with the guests table it was built from.
             self._conn.execute("INSERT INTO guests_fts (guests_fts, rank) VALUES ('integrity-check', 1)")
@@ -454,6 +493,7 @@ class Store:
         with self._write() as conn:
             conn.execute("DELETE FROM guests")
             conn.execute("INSERT INTO guests_fts (guests_fts) VALUES ('delete-all')")
+            conn.execute("UPDATE sync_state SET search_built = NULL, search_rate = NULL WHERE id = 1")
             conn.execute("DELETE FROM outbox")
             conn.execute("DELETE FROM scans")
             conn.execute("DELETE FROM companions_in")

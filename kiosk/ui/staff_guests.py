@@ -19,13 +19,15 @@ from PySide6.QtWidgets import (
 
 from kiosk.domain import Guest, Mode
 from kiosk.domain.text import QT_TRANSLATE_NOOP
-from kiosk.services.desk import Desk
+from kiosk.services.desk import Desk, SearchNotReady
 from kiosk.storage import StoreError
 from kiosk.ui.i18n import translate, translated
 from kiosk.ui.staff_detail import TOUCH_HEIGHT, GuestDetail, touch_button
 from kiosk.ui.staff_format import can_check_in, can_check_out, guest_state, needs_override
 
 SEARCH_DEBOUNCE_MS = 150
+# While the search index is being built (after a first download), the search is tried again this often.
+SEARCH_RETRY_MS = 1000
 COLUMNS = (
     QT_TRANSLATE_NOOP("Guests", "Name"),
     QT_TRANSLATE_NOOP("Guests", "Company"),
@@ -57,6 +59,11 @@ class GuestFinder(QWidget):
         self._search_timer.setSingleShot(True)
         self._search_timer.setInterval(SEARCH_DEBOUNCE_MS)
         self._search_timer.timeout.connect(self.run_search)
+        self._retry_timer = QTimer(self)
+        self._retry_timer.setSingleShot(True)
+        self._retry_timer.setInterval(SEARCH_RETRY_MS)
+        self._retry_timer.timeout.connect(self.run_search)
+        self._told_not_ready = False
 
         self.search_edit = QLineEdit()
         self.search_edit.setPlaceholderText(translate("Guests", "Type a name, company or email"))
@@ -129,12 +136,25 @@ class GuestFinder(QWidget):
     def run_search(self) -> None:
         """Search now (the typing debounce calls this); the selected guest stays selected if listed."""
         self._search_timer.stop()
+        self._retry_timer.stop()
         keep = self.selected_guest_id()
         try:
             guests = self._desk.search(self.search_edit.text())
+        except SearchNotReady as not_ready:
+            # Scans work already; the search index of a first download is still being built.
+            seconds = max(5, 5 * round(not_ready.seconds_left / 5))
+            notice = translate("Guests", "The guest list is still being indexed: search ready in about {seconds} s")
+            self.hint.emit(notice.format(seconds=seconds))
+            self._retry_timer.start()
+            self._told_not_ready = True
+            guests = []
         except StoreError as exc:
             self.failed.emit(str(exc))
             guests = []
+        else:
+            if self._told_not_ready:
+                self._told_not_ready = False
+                self.hint.emit("")
         self.results.blockSignals(True)
         self.results.setRowCount(0)
         for guest in guests:

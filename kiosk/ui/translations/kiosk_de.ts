@@ -461,6 +461,10 @@
         <translation>Die Anmeldung ist nicht bestätigt: Mitarbeiter können den Gast trotzdem einlassen</translation>
     </message>
     <message>
+        <source>The guest list is still being indexed: search ready in about {seconds} s</source>
+        <translation>Die Gästeliste wird noch für die Suche aufbereitet: Suche bereit in etwa {seconds} s</translation>
+    </message>
+    <message>
         <source>Pick a guest from the list first.</source>
         <translation>Zuerst einen Gast aus der Liste wählen.</translation>
     </message>
