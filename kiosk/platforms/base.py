@@ -188,6 +188,16 @@ class ServesSessions(Protocol):
         ...
 
 
+@runtime_checkable
+class CountsAdmissible(Protocol):
+    """A connector whose platform counts who may enter at this door (pretix: the check-in list's
+    positions), which the mirror cannot: it holds every attendee of the event, refused ones too."""
+
+    async def admissible_count(self) -> int:
+        """How many may enter here, as the platform counts them now; RemoteError as any request."""
+        ...
+
+
 class Listing(enum.StrEnum):
     # "Changed since <cursor>": a pull brings only what changed, deletions included.
     INCREMENTAL = "incremental"

@@ -70,7 +70,10 @@ class Desk:
             queued=counts["queued"],
             conflicts=counts["conflicts"],
             checked_in=counts["checked_in"] + companions_inside,
-            total=counts["guests"] - counts["deleted"] + companions,
+            # The platform's count where it gives one (pretix: the check-in list's positions, without the
+            # canceled tickets or other products the mirror also holds); inside is the mirror's either way,
+            # with this station's scans not uploaded yet.
+            total=counts["guests"] - counts["deleted"] + companions if state.admissible is None else state.admissible,
             last_error=state.last_error,
             clock_warning=clock_warning(state.clock_offset),
         )

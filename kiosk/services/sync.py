@@ -17,6 +17,7 @@ from kiosk.domain.timeutil import utcnow
 from kiosk.platforms.base import (
     AuthRefused,
     Connector,
+    CountsAdmissible,
     Listing,
     Misconfigured,
     ProtocolError,
@@ -229,6 +230,14 @@ class Sync:
             report.notes.append(
                 f"{report.malformed} attendee record(s) could not be read: nobody was removed this round"
             )
+        if report.ok and isinstance(self._connector, CountsAdmissible):
+            # After a good pull only: a failed round says so already; this one request must not fail it.
+            try:
+                admissible = await self._connector.admissible_count()
+            except RemoteError as err:
+                log.warning("the platform's count of who may enter could not be read: %s", err)
+            else:
+                await self._db(self._store.update_sync_state, admissible=admissible)
         self._note_clock(report)
 
     async def _build_search_index(self) -> int:

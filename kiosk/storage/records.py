@@ -117,6 +117,9 @@ class SyncState:
     last_error: str | None = None
     clock_offset: float = 0.0
     online: bool | None = None
+    # How many may enter at this door as the platform counts them (kiosk.platforms.base.CountsAdmissible),
+    # as of the last sync that asked; None: the platform does not say, the mirror's own count stands.
+    admissible: int | None = None
 
 
 @dataclass(frozen=True)

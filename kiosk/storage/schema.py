@@ -248,8 +248,14 @@ def _m5_deferred_search(db: Database) -> None:
     db.execute("ALTER TABLE sync_state ADD COLUMN search_rate REAL")
 
 
+def _m6_admissible_count(db: Database) -> None:
+    """sync_state.admissible: how many may enter at this door as the platform counts them (NULL: it does
+    not say; the status line then counts the mirror's live guests, as before)."""
+    db.execute("ALTER TABLE sync_state ADD COLUMN admissible INTEGER")
+
+
 MIGRATIONS: list[Callable[[Database], None]] = [
-    _m1_initial, _m2_full_listing, _m3_neutral_guest, _m4_print_log, _m5_deferred_search,
+    _m1_initial, _m2_full_listing, _m3_neutral_guest, _m4_print_log, _m5_deferred_search, _m6_admissible_count,
 ]
 
 

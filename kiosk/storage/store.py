@@ -443,11 +443,12 @@ class Store:
 
     def sync_state(self) -> SyncState:
         row = self._conn.execute(
-            "SELECT cursor, last_success, last_attempt, last_error, clock_offset, online FROM sync_state WHERE id = 1"
+            "SELECT cursor, last_success, last_attempt, last_error, clock_offset, online, admissible "
+            "FROM sync_state WHERE id = 1"
         ).fetchone()
         if row is None:
             return SyncState()
-        cursor, success, attempt, error, offset, online = row
+        cursor, success, attempt, error, offset, online, admissible = row
         return SyncState(
             cursor=cursor,
             last_success=parse_time(success),
@@ -455,6 +456,7 @@ class Store:
             last_error=error,
             clock_offset=float(offset or 0.0),
             online=None if online is None else bool(online),
+            admissible=None if admissible is None else int(admissible),
         )
 
     def update_sync_state(self, **fields: object) -> None:
@@ -500,7 +502,8 @@ class Store:
             conn.execute("DELETE FROM print_log")  # it names guests: it goes with them
             conn.execute(
                 "UPDATE sync_state SET cursor = NULL, last_success = NULL, last_attempt = NULL, "
-                "last_error = NULL, clock_offset = 0, online = NULL, listing_open = NULL WHERE id = 1"
+                "last_error = NULL, clock_offset = 0, online = NULL, listing_open = NULL, admissible = NULL "
+                "WHERE id = 1"
             )
 
 
@@ -526,4 +529,8 @@ def _sync_value(name: str, value: object) -> object:
         return float(value)
     if name == "online":
         return None if value is None else int(bool(value))
+    if name == "admissible":
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
+            raise TypeError(f"sync state admissible must be a count or None, not {value!r}")
+        return value
     return None if value is None else str(value)

@@ -7,7 +7,8 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
 
-from kiosk.platforms.base import Listing, PullPage
+from kiosk.platforms.base import Listing, ProtocolError, PullPage
+from kiosk.services.desk import Desk
 from kiosk.services.sync import Sync
 from kiosk.storage import Store
 from tests.services.canned_connector import CannedConnector, guests
@@ -62,3 +63,33 @@ def test_only_a_full_listing_platform_sweeps_whom_a_completed_listing_lacks(tmp_
     b = full.get_guest("b")
     assert full.counts()["deleted"] == 2 and b is not None and b.deleted == LISTED_AT
     assert full.sync_state().cursor == "token-2"
+
+
+class CountingConnector(CannedConnector):
+    """A platform that counts who may enter at this door (base.CountsAdmissible), or fails to say."""
+
+    def __init__(self, pages: list[PullPage], count: int | Exception) -> None:
+        super().__init__(pages)
+        self.count = count
+
+    async def admissible_count(self) -> int:
+        if isinstance(self.count, Exception):
+            raise self.count
+        return self.count
+
+
+def test_the_platforms_count_of_who_may_enter_is_the_doors_total_and_a_failed_count_fails_nothing(
+    tmp_path: Path,
+) -> None:
+    store = Store.open(tmp_path / "station.sqlite3")
+    desk = Desk(store, "North")
+    assert round_(store, CannedConnector(listing("a", "b", "c")))
+    assert desk.status().total == 3  # no count from the platform: the mirror's live guests
+    assert round_(store, CountingConnector(listing("a", "b", "c"), 2))
+    assert store.sync_state().admissible == 2 and desk.status().total == 2
+    # The count's request failing leaves the round good and the last count standing.
+    assert round_(store, CountingConnector(listing("a"), ProtocolError("no position_count")))
+    assert store.sync_state().admissible == 2
+    # A new start from nothing (a wiped station) forgets it with the rest.
+    store.wipe()
+    assert store.sync_state().admissible is None and desk.status().total == 0

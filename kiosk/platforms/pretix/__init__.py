@@ -47,6 +47,11 @@ What the documents leave out, and what kiosk does there:
 - The station needs the secret to redeem; the mirror keys guests by position id. The connector keeps
   the secrets of its listings, and asks `orderpositions/{id}/` for one it has not listed yet (a push
   after a restart comes before the first pull).
+- "In / total" at the door: the total is the list's `position_count` from `checkinlists/{id}/status/`,
+  asked after every good pull (base.CountsAdmissible): the mirror also holds canceled tickets and other
+  products' positions, to refuse them with a reason, so its own count would be too high. "In" stays the
+  mirror's count, which includes this station's scans before they are uploaded (pretix's `inside_count`
+  cannot); after a pull both agree.
 - No session, no rate limit named: a pull every few seconds is fine for one event.
 - Not done: device tokens (`Authorization: Device`, `POST /api/v1/device/initialize`), pretix's
   check-in rules (`rules`, evaluated by pretixSCAN offline), sub-events, questions asked at check-in

@@ -179,6 +179,10 @@ class PretixConnector:
             raise ProtocolError("pretix's list status has no inside_count and position_count.")
         return inside, total
 
+    async def admissible_count(self) -> int:
+        """How many may enter at this door: the list's positions as pretix counts them (base.CountsAdmissible)."""
+        return (await self.list_status())[1]
+
     # --- the list and the products
 
     async def _settle_list(self) -> None:
