@@ -180,9 +180,9 @@ class FitLabel(QLabel):
         lines = min(self._max_lines, max(1, self._line_count(metrics, width)))
         return metrics.lineSpacing() * lines + 2
 
-    def _line_count(self, metrics: QFontMetrics, width: int) -> int:
+    def _line_count(self, metrics: QFontMetrics, width: int, text: str | None = None) -> int:
         flags = int(Qt.TextFlag.TextWordWrap) | int(Qt.AlignmentFlag.AlignCenter)
-        box = metrics.boundingRect(QRect(0, 0, width, 100_000), flags, self._full)
+        box = metrics.boundingRect(QRect(0, 0, width, 100_000), flags, self._full if text is None else text)
         # n lines are (n - 1) line spacings plus one line's height, which can be a pixel or two more.
         return max(1, round(box.height() / max(1, metrics.lineSpacing())))
 
@@ -218,10 +218,23 @@ class FitLabel(QLabel):
         self.updateGeometry()
 
     def _elided(self, px: int, width: int) -> str:
-        """The last resort: as much as fits in `max_lines` lines, ending in an ellipsis."""
+        """The last resort: as much as fits in `max_lines` lines (and the height), ending in an ellipsis."""
         metrics = _metrics(px, self._bold)
-        lines = [line for line in self._full.splitlines() if line.strip()][: self._max_lines] or [""]
-        per_line = max(1, self._max_lines // len(lines))
+        allowed = self._max_lines
+        if self._max_height:
+            allowed = max(1, min(allowed, self._max_height // max(1, metrics.lineSpacing())))
+        lines = [line for line in self._full.splitlines() if line.strip()][:allowed] or [""]
+        per_line = max(1, allowed // len(lines))
         if any(metrics.horizontalAdvance(word) > width for word in self._full.split()):
             per_line = 1  # a word wider than the label does not wrap: keep each line to one line
-        return "\n".join(metrics.elidedText(line, Qt.TextElideMode.ElideRight, width * per_line - px) for line in lines)
+        shown = []
+        for line in lines:
+            # Eliding to n widths in one line is not n wrapped lines: wrapping breaks between words and
+            # wastes the end of each line. Shorten until the wrapped text is n lines at most.
+            budget = width * per_line - px
+            text = metrics.elidedText(line, Qt.TextElideMode.ElideRight, budget)
+            while budget > width and self._line_count(metrics, width, text) > per_line:
+                budget -= max(px, width // 12)
+                text = metrics.elidedText(line, Qt.TextElideMode.ElideRight, budget)
+            shown.append(text)
+        return "\n".join(shown)
