@@ -3,6 +3,7 @@ the server's clock from its Date header, and a failed request as one line of kio
 
 from __future__ import annotations
 
+import math
 import ssl
 from collections.abc import Mapping
 from datetime import UTC, datetime
@@ -90,3 +91,15 @@ def transport_failure(exc: httpx.HTTPError, platform: str, what: str, timeout: f
     if isinstance(exc, httpx.TimeoutException):
         return RetryLater(f"{platform} did not answer the {what} within {timeout:g} s.")
     return RetryLater(f"Could not reach {platform} for the {what} ({type(exc).__name__}).")
+
+
+def retry_after(value: object) -> float | None:
+    """Seconds from a `Retry-After` header (or a body's `retry_after`); None unless a sane number of seconds
+    (0 to an hour: an HTTP date, NaN or a bool is not)."""
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        seconds = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return seconds if math.isfinite(seconds) and 0 <= seconds <= 3600 else None

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import math
 from collections.abc import AsyncIterator, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -30,7 +29,7 @@ from kiosk.platforms.base import (
     RetryLater,
 )
 from kiosk.platforms.conferences_io import mapper
-from kiosk.platforms.web import checked_base_url, clock_from_date, station_client, transport_failure
+from kiosk.platforms.web import checked_base_url, clock_from_date, retry_after, station_client, transport_failure
 
 log = logging.getLogger(__name__)
 
@@ -205,7 +204,7 @@ class ConferencesIoConnector:
         message = self._error_line(doc, status)
         if status in (408, 429) or status >= 500:
             raise RetryLater(f"Conferences i/o is busy or failing (HTTP {status}) on the {what}: {message}",
-                             _retry_after(response.headers.get("Retry-After")))
+                             retry_after(response.headers.get("Retry-After")))
         if status in (401, 403):
             raise AuthRefused(f"Conferences i/o refused the API key ({message}): check the key, and that API "
                               "access is switched on for this app.", status)
@@ -269,14 +268,4 @@ def _json_object(raw: bytes) -> dict[str, Any] | None:
         return None
     return doc if isinstance(doc, dict) else None
 
-
-def _retry_after(value: object) -> float | None:
-    """Seconds from a `Retry-After` header; None if not a sane number."""
-    if value is None:
-        return None
-    try:
-        seconds = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return None
-    return seconds if math.isfinite(seconds) and 0 <= seconds <= 3600 else None
 

@@ -30,6 +30,7 @@ from kiosk.platforms.plandocket import mapper
 from kiosk.platforms.web import (
     checked_base_url,
     clock_from_date,
+    retry_after,
     station_client,
     transport_failure,
 )
@@ -236,7 +237,7 @@ class PlanDocketConnector:
         message = self._error_line(doc, status)
         if status in (408, 429) or status >= 500:
             raise RetryLater(f"PlanDocket is busy or failing (HTTP {status}) on the {what}: {message}",
-                             _retry_after(response.headers.get("Retry-After")))
+                             retry_after(response.headers.get("Retry-After")))
         if status in (401, 403):
             raise AuthRefused(f"PlanDocket refused the API key ({message}); check it and its scopes "
                               "(participants, checkins).")
@@ -285,12 +286,3 @@ def _json_object(raw: bytes) -> dict[str, Any] | None:
         return None
     return doc if isinstance(doc, dict) else None
 
-
-def _retry_after(value: str | None) -> float | None:
-    if value is None:
-        return None
-    try:
-        seconds = float(value)
-    except ValueError:
-        return None
-    return seconds if 0 <= seconds <= 3600 else None

@@ -29,7 +29,7 @@ from kiosk.platforms.base import (
 )
 from kiosk.platforms.pretix import mapper
 from kiosk.platforms.records import MalformedRecord
-from kiosk.platforms.web import checked_base_url, clock_from_date, station_client, transport_failure
+from kiosk.platforms.web import checked_base_url, clock_from_date, retry_after, station_client, transport_failure
 
 log = logging.getLogger(__name__)
 
@@ -380,7 +380,7 @@ class PretixConnector:
         line = self._reason_line(doc) if doc is not None else f"HTTP {status}"
         if status in (408, 409, 423, 429) or status >= 500:
             raise RetryLater(f"pretix is busy or failing (HTTP {status}) on the {what}: {line}",
-                             _retry_after(response.headers.get("Retry-After")))
+                             retry_after(response.headers.get("Retry-After")))
         if status in (403, 404) and what in ("event", "check-in lists"):
             # pretix answers 403, not 404, for an event it does not have (the permission check comes first).
             raise AuthRefused(f"pretix does not know the event {terminal_safe(self.organizer)}/"
@@ -424,15 +424,6 @@ def _json_object(raw: bytes) -> dict[str, Any] | None:
         return {"non_field_errors": doc}
     return doc if isinstance(doc, dict) else None
 
-
-def _retry_after(value: str | None) -> float | None:
-    if value is None:
-        return None
-    try:
-        seconds = float(value)
-    except ValueError:
-        return None
-    return seconds if 0 <= seconds <= 3600 else None
 
 
 def _list_choices(lists: Sequence[mapper.CheckinList]) -> list[Choice]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import math
 import time
 from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
@@ -33,6 +32,7 @@ from kiosk.platforms.base import (
 from kiosk.platforms.web import (
     checked_base_url,
     clock_from_date,
+    retry_after,
     station_client,
     transport_failure,
 )
@@ -243,9 +243,9 @@ class WebkasaConnector:
             return doc
         message = self._error_line(doc, status)
         if status in (408, 429) or status >= 500:
-            after = _retry_after(response.headers.get("Retry-After"))
+            after = retry_after(response.headers.get("Retry-After"))
             if after is None and doc is not None:
-                after = _retry_after(doc.get("retry_after"))
+                after = retry_after(doc.get("retry_after"))
             raise RetryLater(f"Webkasa is busy or failing (HTTP {status}) on the {what}: {message}", after)
         if status in (401, 403):
             raise AuthRefused(f"Webkasa refused the API key ({message}); check the key.", status)
@@ -284,13 +284,3 @@ def _json_object(raw: bytes) -> dict[str, Any] | None:
         return None
     return doc if isinstance(doc, dict) else None
 
-
-def _retry_after(value: object) -> float | None:
-    """Seconds from a `Retry-After` header or the body's `retry_after`; None if not a sane number."""
-    if value is None or isinstance(value, bool):
-        return None
-    try:
-        seconds = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return None
-    return seconds if math.isfinite(seconds) and 0 <= seconds <= 3600 else None
