@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -17,6 +18,7 @@ _NAMED = (
     ("externalId", QT_TRANSLATE_NOOP("Fields", "Badge number")),
     ("notes", QT_TRANSLATE_NOOP("Fields", "Notes")),
 )
+_NAMED_KEYS = frozenset(key for key, _ in _NAMED)
 _CUSTOM_LABEL = QT_TRANSLATE_NOOP("Fields", "Custom field {number}")
 # The rest of the document's fields: the name, company and email are the guest's own (Guest.name...),
 # the address and phones are not door business. A field outside these came with its own name (a CSV
@@ -47,18 +49,33 @@ def display_fields(fields: Mapping[str, Any]) -> tuple[DisplayField, ...]:
     shown = [DisplayField(key, label, text_of(fields.get(key))) for key, label in _NAMED]
     custom = []
     own = []
-    known = _NOT_SHOWN | {key for key, _ in _NAMED}
     for key, value in fields.items():
         name = str(key)
-        match = _CUSTOM_FIELD.match(name)
-        if match:
-            custom.append(
-                (int(match.group(1)), DisplayField(name, _CUSTOM_LABEL.format(number=match.group(1)), text_of(value)))
-            )
-        elif name not in known:
-            own.append(DisplayField(name, label_of(name), text_of(value)))
+        kind = _kind_of(name)
+        if kind is None:
+            continue
+        number, label = kind
+        if number is None:
+            own.append(DisplayField(name, label, text_of(value)))
+        else:
+            custom.append((number, DisplayField(name, label, text_of(value))))
     ordered = [*shown, *(field for _, field in sorted(custom, key=lambda item: item[0])), *own]
     return tuple(field for field in ordered if field.text)
+
+
+# Every record of a list has the same keys: each key is classified (and labelled) once, not per guest
+# (a first download of 100,000 guests spent 3 s of its 10 on matching and labelling the same few keys).
+@functools.lru_cache(maxsize=1024)
+def _kind_of(name: str) -> tuple[int | None, str] | None:
+    """None: not shown; (number, label) for customFieldN; (None, label) for a field of the record's own."""
+    if name in _NOT_SHOWN or name in _NAMED_KEYS:
+        return None
+    match = _CUSTOM_FIELD.match(name)
+    if match:
+        # A plain str: the label travels through the mirror as text, and the window translates it again
+        # (kiosk.ui.i18n.field_label reads "Custom field N").
+        return int(match.group(1)), _CUSTOM_LABEL.template.format(number=match.group(1))
+    return None, label_of(name)
 
 
 def label_of(name: str) -> str:
