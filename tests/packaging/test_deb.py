@@ -75,7 +75,8 @@ def test_the_deb_builds_from_a_clean_checkout_and_works_installed_on_bare_debian
     assert '"verdict": "admitted"' in out
     assert "install-check: scan again: Already checked in" in out
     assert "install-check: sync: Synced:" in out
-    assert "install-check: bench: 9 figures measured" in out  # `kiosk bench` spawns the frozen binary itself
+    assert "install-check: bench: 11 figures measured" in out  # `kiosk bench` spawns the frozen binary itself
+    assert "kiosk demo --language de found its translations" in out
     assert "install-check: autostart: Exec=/usr/bin/kiosk --fullscreen" in out
     assert "install-check: removed; files left under /opt/kiosk: 0; /usr/bin/kiosk gone" in out
     summary_line(f"deb: size={deb.stat().st_size / 1e6:.1f} MB build={built_s:.0f} s install-check={checked_s:.0f} s "
