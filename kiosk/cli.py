@@ -25,7 +25,7 @@ from kiosk.app import (
     wipe_station,
     wipe_summary,
 )
-from kiosk.domain import Guest, Mode
+from kiosk.domain import Guest, Mode, normalise_code
 from kiosk.domain.safe_text import json_terminal_safe, terminal_safe
 from kiosk.domain.timeutil import format_time
 from kiosk.platforms import DEFAULT_PLATFORM, PLATFORMS, usable_names
@@ -456,7 +456,11 @@ def _scan(station: Station, args: argparse.Namespace) -> int:
     outcome = station.checkin.scan(args.code, mode)
     verdict = outcome.verdict
     if args.json:
+        matched = verdict.guest.matched_code(normalise_code(args.code), station.config.badge_field) \
+            if verdict.guest is not None else None
         print(_json_line({"verdict": verdict.kind.value, "guest": _guest_json(verdict.guest),
+                          # Which of the guest's codes the scan was: its kind (domain.CodeKind), or None.
+                          "matchedBy": matched.kind.value if matched else None,
                           "queued": outcome.queued, "message": _scan_message(outcome.verdict),
                           "change_id": outcome.change.change_id if outcome.change else None}))
     else:
@@ -530,7 +534,8 @@ def _guest_json(guest: Guest | None) -> dict[str, Any] | None:
     if guest is None:
         return None
     return {"id": guest.id, "name": guest.display_name, "company": guest.company,
-            "accessCode": guest.access_code, "admission": guest.admission.value,
+            "accessCode": guest.access_code, "accessCodeKind": guest.access_code_kind.value,
+            "admission": guest.admission.value,
             "checkInDateTime": format_time(guest.check_in), "checkOutDateTime": format_time(guest.check_out),
             "deleteDateTime": format_time(guest.deleted), "parentId": guest.parent_id}
 

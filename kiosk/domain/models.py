@@ -8,6 +8,8 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
+from kiosk.domain.codes import Code, CodeKind, code_text, normalise_code
+
 
 class Admission(enum.StrEnum):
     """Whether the platform lets an attendee in, in kiosk's words; each mapper maps its platform's states."""
@@ -71,6 +73,26 @@ class Guest:
     display: tuple[DisplayField, ...] = ()
     # Where the platform says the current check-in was recorded (another door, its own desk), if it says.
     check_in_station: str | None = None
+    # What `access_code` is on this platform (a ticket secret, a badge number...), as its mapper names it.
+    access_code_kind: CodeKind = CodeKind.ACCESS_CODE
+
+    def codes(self, badge_field: str | None = None) -> tuple[Code, ...]:
+        """The codes the door finds this attendee by, each with its kind, in the order the door tries them.
+
+        `badge_field` is the station's choice: a field of the record that holds a printed badge number.
+        """
+        found = []
+        if isinstance(self.access_code, str) and self.access_code:
+            found.append(Code(self.access_code_kind, self.access_code))
+        badge = code_text(self.fields.get(badge_field)) if badge_field else None
+        if badge:
+            found.append(Code(CodeKind.BADGE_NUMBER, badge))
+        found.append(Code(CodeKind.ATTENDEE_ID, self.id))
+        return tuple(found)
+
+    def matched_code(self, code_norm: str, badge_field: str | None = None) -> Code | None:
+        """Which of `codes` a normalised scan names (the first, as the door's lookup tries them), if any."""
+        return next((c for c in self.codes(badge_field) if code_norm and normalise_code(c.value) == code_norm), None)
 
     @property
     def is_inside(self) -> bool:

@@ -82,7 +82,7 @@ def local(value: datetime | None, zone: tzinfo) -> str:
 
 def attendance_header(zone: tzinfo) -> list[str]:
     where = zone_name(zone)
-    return ["Name", "Company", "Email", "Attendee id", "Access code", "Badge", "Registration", "Status",
+    return ["Name", "Company", "Email", "Attendee id", "Access code", "Code kind", "Badge", "Registration", "Status",
             f"Checked in ({where})", f"Checked out ({where})", "Station", "Companions", "Companions in"]
 
 
@@ -102,6 +102,8 @@ def attendance_row(item: Attendance, zone: tzinfo, badge_field: str) -> list[str
     badge = guest.fields.get(badge_field)
     return [safe_cell(v) for v in (
         guest.display_name, guest.company, guest.email, guest.id, guest.access_code or "",
+        # What the access code is on the platform (a ticket secret, a badge number...), in plain words.
+        guest.access_code_kind.value.replace("_", " ") if guest.access_code else "",
         badge if isinstance(badge, str | int) and not isinstance(badge, bool) else "",
         _ADMISSION[guest.admission], status, local(guest.check_in, zone), local(guest.check_out, zone),
         item.station or guest.check_in_station or "", companions or "", came,

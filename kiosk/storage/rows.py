@@ -14,7 +14,7 @@ try:
 except ImportError:  # pragma: no cover - optional speed-up; the standard library does the same job
     orjson = None  # type: ignore[assignment]
 
-from kiosk.domain.codes import MAX_CODE_LENGTH, normalise_code
+from kiosk.domain.codes import MAX_CODE_LENGTH, CodeKind, code_text, normalise_code
 from kiosk.domain.models import Admission, Change, ChangeKind, DisplayField, Guest
 from kiosk.domain.timeutil import format_time, parse_time
 
@@ -39,6 +39,7 @@ GUEST_COLUMNS = (
     "companion_count",
     "display",
     "check_in_station",
+    "access_code_kind",
     "access_code_norm",
     "badge_norm",
 )
@@ -99,13 +100,8 @@ def fast_normalise(code: str | None) -> str | None:
     return normalise_code(code) or None
 
 
-def _scalar_text(value: object) -> str | None:
-    """A field value as text for codes and display columns; lists, dicts and booleans are not text."""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, int | Decimal | float) and not isinstance(value, bool):
-        return str(value)
-    return None
+# A field value as text for codes and display columns; lists, dicts and booleans are not text.
+_scalar_text = code_text
 
 
 def guest_to_row(guest: Guest, badge_field: str) -> tuple[Any, ...] | None:
@@ -142,9 +138,23 @@ def guest_to_row(guest: Guest, badge_field: str) -> tuple[Any, ...] | None:
         _count(guest.companion_count),
         _display_json(guest.display),
         _name_text(guest.check_in_station),
+        _kind_value(guest.access_code_kind),
         fast_normalise(access_code),
         fast_normalise(badge),
     )
+
+
+def _kind_value(kind: object) -> str | None:
+    # NULL for the usual kind (and in every row written before schema 7): an access code.
+    return kind.value if isinstance(kind, CodeKind) and kind is not CodeKind.ACCESS_CODE else None
+
+
+def code_kind_of(value: object) -> CodeKind:
+    """The CodeKind a stored value names; NULL, or one this kiosk does not know, reads as an access code."""
+    try:
+        return CodeKind(str(value)) if value else CodeKind.ACCESS_CODE
+    except ValueError:
+        return CodeKind.ACCESS_CODE
 
 
 def _count(value: object) -> int:
@@ -228,6 +238,7 @@ def row_to_guest(row: Sequence[Any]) -> Guest:
         companion_count=int(row[16] or 0),
         display=_display_of(row[17]) if row[17] else (),
         check_in_station=row[18],
+        access_code_kind=code_kind_of(row[19]),
     )
 
 
@@ -254,6 +265,7 @@ def guest_to_json(guest: Guest) -> str:
             "companion_count": guest.companion_count,
             "display": [[f.key, f.label, f.text] for f in guest.display],
             "check_in_station": guest.check_in_station,
+            "access_code_kind": guest.access_code_kind.value,
         }
     )
 
@@ -281,6 +293,7 @@ def guest_from_json(text: str | None) -> Guest | None:
         companion_count=_count(data.get("companion_count", 0)),
         display=_display_of(data.get("display")),
         check_in_station=data.get("check_in_station") if isinstance(data.get("check_in_station"), str) else None,
+        access_code_kind=code_kind_of(data.get("access_code_kind")),
         # A winner stored before schema 3 has no names of its own: they were in its v1 fields.
         **(_names(data) if "name" in data else legacy_names(fields if isinstance(fields, dict) else {})),
     )

@@ -254,8 +254,15 @@ def _m6_admissible_count(db: Database) -> None:
     db.execute("ALTER TABLE sync_state ADD COLUMN admissible INTEGER")
 
 
+def _m7_code_kind(db: Database) -> None:
+    """guests.access_code_kind: what the access code is on its platform (domain.CodeKind), NULL for an access
+    code proper. Rows mirrored before say NULL until their platform sends them again."""
+    db.execute("ALTER TABLE guests ADD COLUMN access_code_kind TEXT")
+
+
 MIGRATIONS: list[Callable[[Database], None]] = [
     _m1_initial, _m2_full_listing, _m3_neutral_guest, _m4_print_log, _m5_deferred_search, _m6_admissible_count,
+    _m7_code_kind,
 ]
 
 

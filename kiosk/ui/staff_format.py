@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from datetime import datetime
 
 from kiosk.domain import Guest
+from kiosk.domain.codes import CodeKind
 from kiosk.domain.models import Admission, Change, ChangeKind
 from kiosk.domain.text import QT_TRANSLATE_NOOP
 from kiosk.domain.timeutil import is_time_known
@@ -21,6 +22,15 @@ REFUSED = {
     Admission.CANCELLED: QT_TRANSLATE_NOOP("StaffText", "cancelled"),
     Admission.DEREGISTERED: QT_TRANSLATE_NOOP("StaffText", "deregistered"),
     Admission.NOT_VALID_HERE: QT_TRANSLATE_NOOP("StaffText", "not valid here"),
+}
+# The access code's row in the detail is named for what it is on the station's platform.
+CODE_KIND_LABELS = {
+    CodeKind.ACCESS_CODE: QT_TRANSLATE_NOOP("StaffText", "Access code"),
+    CodeKind.BADGE_NUMBER: QT_TRANSLATE_NOOP("StaffText", "Badge number"),
+    CodeKind.TICKET_SECRET: QT_TRANSLATE_NOOP("StaffText", "Ticket code"),
+    CodeKind.REGISTRATION_ID: QT_TRANSLATE_NOOP("StaffText", "Registration ID"),
+    CodeKind.EXTERNAL_ID: QT_TRANSLATE_NOOP("StaffText", "External ID"),
+    CodeKind.ATTENDEE_ID: QT_TRANSLATE_NOOP("StaffText", "Attendee ID"),
 }
 _REGISTRATION = {
     Admission.ADMISSIBLE: QT_TRANSLATE_NOOP("StaffText", "Registered"),
@@ -85,7 +95,7 @@ def detail_rows(
         (translate("StaffText", "Registration"), translated(_REGISTRATION[guest.admission])),
         (translate("StaffText", "Checked in"), local_time(guest.check_in, now)),
         (translate("StaffText", "Checked out"), local_time(guest.check_out, now)),
-        (translate("StaffText", "Access code"), guest.access_code or ""),
+        (translated(CODE_KIND_LABELS[guest.access_code_kind]), guest.access_code or ""),
         # Companions the registration counts without records of their own (the door asks how many came).
         (translate("StaffText", "Companions"), translate("StaffText", "+{count} on the registration").format(
             count=guest.companion_count) if guest.companion_count else ""),

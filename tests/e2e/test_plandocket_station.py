@@ -82,9 +82,12 @@ def test_a_plandocket_door_from_configure_to_undo(emulator: Emulator, tmp_path: 
     status = kiosk_json(station, "status")
     assert status["platform"] == "plandocket" and status["uploads"] == "server" and status["guests"] == 30
 
-    assert scan(station, str(admitted))["verdict"] == "admitted"  # by participant id
+    by_id = scan(station, str(admitted))
+    assert (by_id["verdict"], by_id["matchedBy"]) == ("admitted", "attendee_id")
     badge_of = {r["event_participant_id"]: r["badge_number"] for r in emulator.api("GET", "/api/v1/check-ins")["data"]}
-    assert scan(station, badge_of[by_badge])["verdict"] == "admitted"  # by badge number
+    by_number = scan(station, badge_of[by_badge])
+    assert (by_number["verdict"], by_number["matchedBy"]) == ("admitted", "badge_number")
+    assert by_number["guest"]["accessCodeKind"] == "badge_number"
     south = scan(station, badge)
     assert south["verdict"] == "already_in" and south["message"].endswith(" at South)")  # read back
     refused = scan(station, str(unconfirmed))

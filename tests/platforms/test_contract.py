@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
-from kiosk.domain import Mode, VerdictKind
+from kiosk.domain import CodeKind, Mode, VerdictKind, normalise_code
 from kiosk.domain.models import Change, ChangeKind, Guest, PushOutcome
 from kiosk.platforms import platform_named
 from kiosk.platforms.base import AuthRefused, Connector, RetryLater, Uploads
@@ -39,6 +39,11 @@ class Pair:
     recorded: Callable[[str], int]  # how many check-in records the server holds for a guest
     lose_next_answer: Callable[[], None]
     remove: Callable[[str], None]
+    # What the platform's document says its scan code is (what the mapper must name it).
+    code_kind: CodeKind
+    # Gives a guest a scan code on the server where the platform issues none up front (PlanDocket's badge
+    # number comes with a check-in record).
+    give_code: Callable[[str], None] = lambda gid: None
     # Station settings the platform's connector takes besides the event (Conferences i/o: the session).
     options: dict[str, Any] = field(default_factory=dict)
 
@@ -78,6 +83,7 @@ def _invitario(tmp_path: Path) -> Iterator[Pair]:
             lose_next_answer=lambda: admin("POST", "/admin/faults",
                                            json={"fail_next": [{"kind": "hang_after"}], "hang_seconds": HANG_S}),
             remove=lambda gid: admin("POST", f"/admin/guests/{gid}/delete"),
+            code_kind=CodeKind.ACCESS_CODE,
         )
 
 
@@ -92,12 +98,17 @@ def _plandocket(tmp_path: Path) -> Iterator[Pair]:
     def remove(gid: str) -> None:
         del state.participants[int(gid)]
 
+    def check_in_elsewhere(gid: str) -> None:
+        state.record({"event_key": EVENT, "participant_id": int(gid), "station": "South"})
+
     with PlanDocketServer(state) as srv:
         yield Pair(
             "plandocket", srv.url, [str(p.id) for p in state.participants.values() if p.is_confirmed],
             recorded=lambda gid: sum(1 for c in state.check_ins.values() if str(c.participant_id) == gid),
             lose_next_answer=lose,
             remove=remove,
+            code_kind=CodeKind.BADGE_NUMBER,
+            give_code=check_in_elsewhere,
         )
 
 
@@ -115,6 +126,7 @@ def _webkasa(tmp_path: Path) -> Iterator[Pair]:
             recorded=lambda gid: sum(1 for s in state.seen if s.method != "GET"),
             lose_next_answer=lambda: None,
             remove=remove,
+            code_kind=CodeKind.REGISTRATION_ID,
         )
 
 
@@ -133,6 +145,7 @@ def _conferences_io(tmp_path: Path) -> Iterator[Pair]:
             recorded=lambda gid: sum(1 for s in state.seen if s.method != "GET"),
             lose_next_answer=lambda: None,
             remove=remove,
+            code_kind=CodeKind.EXTERNAL_ID,
             options={"session": "keyn"},
         )
 
@@ -324,3 +337,26 @@ def test_a_station_only_platform_keeps_every_check_in_queued_and_sends_nothing(p
 
     run(main())
     assert pair.recorded(gid) == 0
+
+
+def test_each_code_is_named_for_what_it_is_and_a_scan_says_which_it_matched(pair: Pair, tmp_path: Path) -> None:
+    async def main() -> None:
+        store = Store.open(tmp_path / "station.sqlite3")
+        c = pair.connector()
+        pair.give_code(pair.guest_ids[0])
+        try:
+            assert (await pair.sync(store, c).run_once()).ok
+            coded = [g for g in map(store.get_guest, pair.guest_ids) if g is not None and g.access_code]
+            # Kept by the mirror as the mapper named it, for every guest that has a code.
+            assert coded and {g.access_code_kind for g in coded} == {pair.code_kind}
+            guest = coded[0]
+            verdict = CheckIn(store, "North").scan(guest.access_code, Mode.CHECK_IN).verdict
+            assert verdict.guest is not None and verdict.guest.id == guest.id
+            matched = verdict.guest.matched_code(normalise_code(guest.access_code))
+            assert matched is not None and matched.kind is pair.code_kind
+            assert guest.codes()[-1].kind is CodeKind.ATTENDEE_ID
+        finally:
+            await c.aclose()
+            store.close()
+
+    run(main())

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from kiosk.cli import main
-from kiosk.domain import Mode
+from kiosk.domain import CodeKind, Mode
 from kiosk.domain.models import Admission, Guest
 from kiosk.domain.timeutil import TIME_NOT_KNOWN
 from kiosk.services import export
@@ -35,7 +35,8 @@ GUESTS = [
           sort_name="Evil", fields={"externalId": "+4930123"}),
     Guest("g-3", access_code="GONE-3", admission=Admission.CANCELLED, name="Gone Person", sort_name="Person Gone",
           check_in=T0 - timedelta(hours=20), check_out=T0 - timedelta(hours=19), deleted=T0),
-    Guest("g-4", access_code="LATE-4", admission=Admission.NOT_CONFIRMED, name="Late Comer", sort_name="Comer Late"),
+    Guest("g-4", access_code="LATE-4", access_code_kind=CodeKind.TICKET_SECRET,
+          admission=Admission.NOT_CONFIRMED, name="Late Comer", sort_name="Comer Late"),
 ]
 
 
@@ -67,6 +68,8 @@ def test_every_attendee_is_one_row_with_accents_companions_times_and_station(sto
     assert (zoe["Company"], zoe["Access code"], zoe["Status"], zoe["Station"]) == ("Café Müller", "ZOË-1", "inside",
                                                                                  "North")
     assert zoe["Checked in (Europe/Berlin)"] == "2026-12-03 09:30:00"
+    # What each code is on the platform, in words a spreadsheet reader needs no key for.
+    assert (zoe["Code kind"], late["Code kind"]) == ("access code", "ticket secret")
     assert (zoe["Companions"], zoe["Companions in"]) == ("2", "1")
     assert (late["Registration"], late["Status"], late["Checked in (Europe/Berlin)"]) == ("not confirmed",
                                                                                          "not arrived", "")

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.domain import Mode, VerdictKind
+from kiosk.domain import CodeKind, Mode, VerdictKind
 from kiosk.domain.models import Admission, ChangeKind, DisplayField
 from kiosk.services.checkin import CheckIn
 from kiosk.storage import Store
@@ -27,13 +27,18 @@ def at(minutes: int) -> datetime:
     return T0 + timedelta(minutes=minutes)
 
 
-@pytest.fixture(params=["station-schema1.sqlite3", "station-schema2.sqlite3"])
+@pytest.fixture(params=["station-schema1.sqlite3", "station-schema2.sqlite3", "station-schema6.sqlite3"])
 def upgraded(request: pytest.FixtureRequest, tmp_path: Path) -> Store:
-    path = tmp_path / "station.sqlite3"
+    path = tmp_path / request.param  # the name says which schema wrote it (see written_before)
     shutil.copyfile(FIXTURES / request.param, path)
     store = Store.open(path)
     request.addfinalizer(store.close)
     return store
+
+
+def written_before(store: Store, schema: int) -> bool:
+    """Whether the fixture under test was written by a release before `schema` (its file name says)."""
+    return int(store.path.stem.rpartition("schema")[2]) < schema
 
 
 def test_the_schema_is_brought_up_to_date_and_the_file_is_sound(upgraded: Store) -> None:
@@ -41,7 +46,7 @@ def test_the_schema_is_brought_up_to_date_and_the_file_is_sound(upgraded: Store)
     assert conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
     assert upgraded.integrity_check() == "ok"
     columns = {row[1] for row in conn.execute("PRAGMA table_info(guests)")}
-    assert "admission" in columns and "registration_state" not in columns
+    assert "admission" in columns and "registration_state" not in columns and "access_code_kind" in columns
 
 
 def test_every_guest_is_kept_with_its_admission_in_kiosks_words(upgraded: Store) -> None:
@@ -83,9 +88,18 @@ def test_the_queue_answers_and_scan_log_are_kept(upgraded: Store) -> None:
     assert [s.code for s in scans] == ["garbage", "CODE-g6", "CODE-g5", "CODE-g2", "CODE-g1"]
     state = upgraded.sync_state()
     assert (state.last_success, state.clock_offset) == (at(15), 1.5)
-    # The cursor goes: the next sync lists everyone again, so that each mapper fills the display fields.
-    assert state.cursor is None
+    # Across schema 3 the cursor goes: the next sync lists everyone again, so that each mapper fills the
+    # display fields. A later release's cursor is kept.
+    assert state.cursor == (None if written_before(upgraded, 3) else "2026-11-20T09:02:00+00:00")
     assert state.last_error == "Server unreachable: test"
+
+
+def test_upgraded_codes_read_as_access_codes_until_their_platform_names_them(upgraded: Store) -> None:
+    ada = upgraded.get_guest("g1")
+    assert ada is not None and ada.access_code_kind is CodeKind.ACCESS_CODE
+    upgraded.apply_pull_page([replace(ada, access_code_kind=CodeKind.TICKET_SECRET)], cursor="listed")
+    found = upgraded.find_guest("code-g1")
+    assert found is not None and found.access_code_kind is CodeKind.TICKET_SECRET
 
 
 def test_the_upgraded_door_decides_as_before(upgraded: Store) -> None:

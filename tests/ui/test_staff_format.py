@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from kiosk.domain.codes import CodeKind
 from kiosk.domain.models import Admission, DisplayField, Guest
 from kiosk.ui.staff_format import can_check_in, can_check_out, detail_rows, guest_state
 
@@ -57,3 +58,15 @@ def test_a_check_in_the_platform_gave_no_time_for_reads_time_not_known() -> None
     rows = dict(detail_rows(guest, NOW))
     assert rows["Checked in"] == "time not known" and rows["State"] == "Inside"
     assert rows["Companions"] == "+2 on the registration"
+
+
+@pytest.mark.parametrize(("kind", "label"), [
+    (CodeKind.ACCESS_CODE, "Access code"), (CodeKind.TICKET_SECRET, "Ticket code"),
+    (CodeKind.BADGE_NUMBER, "Badge number"), (CodeKind.REGISTRATION_ID, "Registration ID"),
+    (CodeKind.EXTERNAL_ID, "External ID"),
+])
+def test_the_detail_names_the_code_for_what_it_is_on_the_platform(kind: CodeKind, label: str) -> None:
+    rows = dict(detail_rows(Guest("p1", access_code="X-1", access_code_kind=kind, admission=Admission.ADMISSIBLE)))
+    assert rows[label] == "X-1"
+    assert [name for name in ("Access code", "Ticket code", "Badge number") if name in rows] == (
+        [label] if label in ("Access code", "Ticket code", "Badge number") else [])

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
+from kiosk.domain.codes import CodeKind
 from kiosk.domain.models import Admission, DisplayField, Guest
 from kiosk.platforms.records import MalformedRecord, parse_when, text_of
 
@@ -103,6 +104,7 @@ def guest_from(raw: object, session_id: str, labels: Mapping[str, str] | None = 
         id=guest_id(session_id, who),
         # The external id is the scan code; the e-mail is searched, never matched as a code.
         access_code=external,
+        access_code_kind=CodeKind.EXTERNAL_ID,
         check_in=check_in,
         check_out=check_out,
         # The document has no registration state: whoever the session lists may enter it.

@@ -6,6 +6,7 @@ import logging
 from datetime import datetime
 from typing import Any
 
+from kiosk.domain.codes import CodeKind
 from kiosk.domain.models import Admission, Guest
 from kiosk.domain.timeutil import parse_time
 from kiosk.platforms.invitario.display import display_fields
@@ -58,6 +59,7 @@ def parse_guest(obj: object) -> Guest:
     return Guest(
         id=guest_id,
         access_code=_optional_str(obj, "accessCode", MAX_CODE_CHARS),
+        access_code_kind=CodeKind.ACCESS_CODE,
         parent_id=_optional_str(obj, "parentId", MAX_ID_CHARS),
         client_update=times[0],
         server_update=times[1],

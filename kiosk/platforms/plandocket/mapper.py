@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from kiosk.domain.codes import CodeKind
 from kiosk.domain.models import Admission, DisplayField, Guest
 
 # What kiosk writes into a check-in's `notes`, followed by the change's id: the read-back before a resend
@@ -154,6 +155,7 @@ def guest_from(raw: object, presence: Presence | None) -> Guest:
     return Guest(
         id=str(participant_id),
         access_code=presence.badge_number if presence is not None else None,
+        access_code_kind=CodeKind.BADGE_NUMBER,
         client_update=max(seen) if seen else None,
         server_update=updated,
         check_in=check_in,

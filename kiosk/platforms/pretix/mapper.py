@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from kiosk.domain.codes import CodeKind
 from kiosk.domain.models import Admission, DisplayField, Guest
 from kiosk.platforms.records import MalformedRecord, parse_when, text_of
 
@@ -92,6 +93,7 @@ def guest_from(position: object, order: Mapping[str, Any], lst: CheckinList, pro
     return Guest(
         id=str(pid),
         access_code=secret,
+        access_code_kind=CodeKind.TICKET_SECRET,
         client_update=newest,
         server_update=parse_when(order.get("last_modified")),
         check_in=entry,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from kiosk.domain.codes import CodeKind
 from kiosk.domain.models import Admission, DisplayField, Guest
 from kiosk.domain.timeutil import TIME_NOT_KNOWN
 from kiosk.platforms.records import MalformedRecord, parse_when, text_of
@@ -55,6 +56,7 @@ def guest_from(raw: object) -> Guest:
         id=reg_id,
         # The registration id is the scan code; the email is searched, never matched as a code.
         access_code=reg_id,
+        access_code_kind=CodeKind.REGISTRATION_ID,
         server_update=created,
         check_in=UNKNOWN_CHECK_IN if status == "ATTENDED" else None,
         admission=admission,

@@ -1007,6 +1007,26 @@
         <translation>Zugangscode</translation>
     </message>
     <message>
+        <source>Badge number</source>
+        <translation>Badge-Nummer</translation>
+    </message>
+    <message>
+        <source>Ticket code</source>
+        <translation>Ticketcode</translation>
+    </message>
+    <message>
+        <source>Registration ID</source>
+        <translation>Anmelde-ID</translation>
+    </message>
+    <message>
+        <source>External ID</source>
+        <translation>Externe ID</translation>
+    </message>
+    <message>
+        <source>Attendee ID</source>
+        <translation>Teilnehmer-ID</translation>
+    </message>
+    <message>
         <source>Companions</source>
         <translation>Begleitpersonen</translation>
     </message>

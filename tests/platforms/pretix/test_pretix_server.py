@@ -17,7 +17,7 @@ import orjson
 import pytest
 from pretix_server import PretixServer
 
-from kiosk.domain import Mode, VerdictKind
+from kiosk.domain import CodeKind, Mode, VerdictKind
 from kiosk.domain.models import Change, Guest, PushOutcome
 from kiosk.platforms.base import AuthRefused, ChoiceNeeded, Listing
 from kiosk.platforms.pretix.connector import PretixConnector
@@ -117,6 +117,7 @@ def test_the_mirror_holds_every_position_with_its_secret_and_pretixscan_verdicts
         assert store.counts()["guests"] == len(pretix.standard)
         guest = store.get_guest(str(paid["position"]))
         assert guest is not None and guest.name == paid["name"] and guest.access_code == paid["secret"]
+        assert guest.access_code_kind is CodeKind.TICKET_SECRET  # named so on the staff screen and in the export
         assert guest.fields["product"] == "Conference ticket"
         assert door.scan(paid["secret"], Mode.CHECK_IN).verdict.kind is VerdictKind.ADMITTED
         assert door.scan(paid["secret"], Mode.CHECK_IN).verdict.kind is VerdictKind.ALREADY_IN
