@@ -134,7 +134,7 @@ def _row(guest: dict[str, Any], badge_field: str) -> tuple[Any, ...]:
         orjson.dumps(fields).decode(), orjson.dumps([c["id"] for c in guest.get("companions") or []]).decode(),
         " ".join(filter(None, (last, first))) or None, " ".join(filter(None, (first, last))) or None,
         _text(fields.get("company")), _text(fields.get("email")),
-        0, _display(fields), None,
+        0, _display(fields), None, None,
         code.strip().lower() if code else None, badge.strip().lower() if badge else None,
     )
 

@@ -260,9 +260,24 @@ def _m7_code_kind(db: Database) -> None:
     db.execute("ALTER TABLE guests ADD COLUMN access_code_kind TEXT")
 
 
+def _m8_partial_code_indexes(db: Database) -> None:
+    """The lookup indexes hold only the rows they can find: a first download writes fewer index entries.
+
+    Most guests have no parent, and most ids are their own lower case (the case-blind index serves only
+    ids with capitals, see mirror._LOOKUPS); a platform without badge numbers or access codes leaves them
+    NULL. `x = ?` implies `x IS NOT NULL`, so each lookup still uses its index.
+    """
+    for name, column in (("guests_access_code_norm", "access_code_norm"), ("guests_badge_norm", "badge_norm"),
+                         ("guests_parent_id", "parent_id")):
+        db.execute(f"DROP INDEX {name}")
+        db.execute(f"CREATE INDEX {name} ON guests ({column}) WHERE {column} IS NOT NULL")
+    db.execute("DROP INDEX guests_id_nocase")
+    db.execute("CREATE INDEX guests_id_nocase ON guests (id COLLATE NOCASE) WHERE id <> lower(id)")
+
+
 MIGRATIONS: list[Callable[[Database], None]] = [
     _m1_initial, _m2_full_listing, _m3_neutral_guest, _m4_print_log, _m5_deferred_search, _m6_admissible_count,
-    _m7_code_kind,
+    _m7_code_kind, _m8_partial_code_indexes,
 ]
 
 

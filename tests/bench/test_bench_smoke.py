@@ -10,6 +10,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -115,3 +116,24 @@ def test_the_webkasa_bench_lists_under_the_rate_limit_beside_its_floor(tmp_path:
     assert set(listing["statuses"]) == {"200"}
     assert figures["P2"]["details"]["scans"] >= 1 and isinstance(figures["P2"]["ok"], bool)
     assert "| W1 " in result.stdout and "| P2 " in result.stdout
+
+
+def test_the_floors_write_the_same_row_the_mirror_writes_for_a_guest() -> None:
+    """The floors' own row making (P3, P10) must keep up with the mirror's columns, or they measure less work."""
+    from kiosk.bench.sync_child import _row
+    from kiosk.platforms.invitario.mapper import parse_guest
+    from kiosk.storage.rows import GUEST_COLUMNS, guest_to_row
+
+    record: dict[str, Any] = {
+        "id": "g-1", "parentId": None, "accessCode": "AB12", "registrationState": "registered",
+        "clientUpdateDateTime": "2026-12-01T10:00:00+01:00", "serverUpdateDateTime": "2026-12-01T09:00:00+00:00",
+        "checkInDateTime": None, "checkOutDateTime": None, "deleteDateTime": None, "highlightColor": None,
+        "fields": {"firstName": "Ada", "lastName": "Lovelace", "company": "Engines", "email": "ada@example.org",
+                   "externalId": "B-1", "position": "CEO", "customField1": "VIP"},
+        "companions": [],
+    }
+    floor = _row(record, "externalId")
+    mirror = guest_to_row(parse_guest(record), "externalId")
+    assert mirror is not None and len(floor) == len(mirror) == len(GUEST_COLUMNS)
+    differ = [c for c, a, b in zip(GUEST_COLUMNS, floor, mirror, strict=True) if a != b]
+    assert differ == [], differ

@@ -231,3 +231,37 @@ def test_once_answered_a_change_no_longer_protects_the_row(store: Store) -> None
     store.apply_pull_page([guest("g1", updated=at(5))])
     mirrored = store.get_guest("g1")
     assert mirrored is not None and mirrored.check_in is None and mirrored.client_update == at(5)
+
+
+def test_every_lookup_is_answered_from_an_index_and_the_partial_ones_hold_only_what_they_can_find(
+    store: Store,
+) -> None:
+    from kiosk.storage.mirror import _LOOKUPS
+
+    store.apply_pull_page([guest("lower-1", code="C1"), guest("Upper-2", code="C2"), guest("kid", parent_id="lower-1")])
+    conn = store._conn
+    for sql in _LOOKUPS:
+        plan = " / ".join(row[3] for row in conn.execute("EXPLAIN QUERY PLAN " + sql, ("x",)))
+        assert "SCAN g" not in plan and "USING INDEX" in plan, plan
+    # The case-blind index holds the one id with capitals; the parent index the one companion.
+    assert conn.execute("SELECT count(*) FROM guests INDEXED BY guests_id_nocase "
+                        "WHERE id = 'upper-2' COLLATE NOCASE AND id <> lower(id)").fetchone()[0] == 1
+    assert conn.execute("SELECT count(*) FROM guests INDEXED BY guests_parent_id "
+                        "WHERE parent_id = 'lower-1'").fetchone()[0] == 1
+    assert (_found(store, "UPPER-2"), _found(store, "lower-1"), _found(store, "c1")) == ("Upper-2", "lower-1",
+                                                                                          "lower-1")
+
+
+def test_a_page_larger_than_one_statement_takes_is_written_whole_and_keeps_queued_changes(store: Store) -> None:
+    # 100 parameters a statement: four rows each, so a page of 30 takes eight statements.
+    store._conn.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 100)
+    store.apply_pull_page([guest(f"g{n}", code=f"C{n}", updated=at(1)) for n in range(30)])
+    change = check_in("c7", "g7", 5)
+    store.record_scan(scan(change, code="C7"), change)
+    store.apply_pull_page([guest(f"g{n}", code=f"C{n}", first="Renamed", last=str(n), updated=at(2))
+                           for n in range(30)])
+    assert store.counts()["guests"] == 30
+    assert [g.name for g in map(store.get_guest, ("g0", "g13", "g29")) if g] == ["Renamed 0", "Renamed 13",
+                                                                                "Renamed 29"]
+    kept = store.get_guest("g7")
+    assert kept is not None and kept.check_in == at(5)  # the queued check-in outlives the newer page

@@ -46,21 +46,35 @@ _NOT_SHOWN = frozenset(
 
 def display_fields(fields: Mapping[str, Any]) -> tuple[DisplayField, ...]:
     """Named fields, then customField1, 2, 13 ... in number order, then the record's own fields; empty left out."""
-    shown = [DisplayField(key, label, text_of(fields.get(key))) for key, label in _NAMED]
+    get = fields.get
+    shown = []
+    for key, label in _plan(tuple(fields)):
+        value = get(key)
+        # The usual value is a short string: strip it here rather than through text_of.
+        text = value.strip() if type(value) is str else text_of(value)
+        if text:
+            shown.append(DisplayField(key, label, text))
+    return tuple(shown)
+
+
+# The records of one list share their keys, usually in the same order: the fields to show, in order and
+# labelled, are worked out once per set of keys (a first download of 100,000 guests spent 2 of its 4 s of
+# mapping here when each record was classified key by key).
+@functools.lru_cache(maxsize=256)
+def _plan(keys: tuple[Any, ...]) -> tuple[tuple[str, str], ...]:
     custom = []
     own = []
-    for key, value in fields.items():
+    for key in keys:
         name = str(key)
         kind = _kind_of(name)
         if kind is None:
             continue
         number, label = kind
         if number is None:
-            own.append(DisplayField(name, label, text_of(value)))
+            own.append((name, label))
         else:
-            custom.append((number, DisplayField(name, label, text_of(value))))
-    ordered = [*shown, *(field for _, field in sorted(custom, key=lambda item: item[0])), *own]
-    return tuple(field for field in ordered if field.text)
+            custom.append((number, (name, label)))
+    return (*_NAMED, *(field for _, field in sorted(custom, key=lambda item: item[0])), *own)
 
 
 # Every record of a list has the same keys: each key is classified (and labelled) once, not per guest
