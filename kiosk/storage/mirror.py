@@ -411,7 +411,9 @@ def counts(conn: sqlite3.Connection) -> dict[str, int]:
     row = conn.execute(
         """
         SELECT
-            (SELECT count(*) FROM guests),
+            -- The smallest index (mostly NULLs): at 1,000,000 guests the id index is ~50 MB to read, on the
+            -- window's thread every few seconds.
+            (SELECT count(*) FROM guests INDEXED BY guests_parent_id),
             (SELECT count(*) FROM guests WHERE deleted IS NOT NULL),
             (SELECT count(*) FROM guests WHERE deleted IS NULL AND check_in IS NOT NULL
                 AND (check_out IS NULL OR check_out < check_in)),

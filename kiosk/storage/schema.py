@@ -261,14 +261,14 @@ def _m7_code_kind(db: Database) -> None:
 
 
 def _m8_partial_code_indexes(db: Database) -> None:
-    """The lookup indexes hold only the rows they can find: a first download writes fewer index entries.
+    """The code lookup indexes hold only the rows they can find: a first download writes fewer entries.
 
-    Most guests have no parent, and most ids are their own lower case (the case-blind index serves only
-    ids with capitals, see mirror._LOOKUPS); a platform without badge numbers or access codes leaves them
-    NULL. `x = ?` implies `x IS NOT NULL`, so each lookup still uses its index.
+    Most ids are their own lower case (the case-blind index serves only ids with capitals, see
+    mirror._LOOKUPS); a platform without badge numbers or access codes leaves them NULL. `x = ?` implies
+    `x IS NOT NULL`, so each lookup still uses its index. The parent index stays whole: mostly NULLs in
+    rowid order, it is cheap to write and the smallest index, which mirror.counts reads to count guests.
     """
-    for name, column in (("guests_access_code_norm", "access_code_norm"), ("guests_badge_norm", "badge_norm"),
-                         ("guests_parent_id", "parent_id")):
+    for name, column in (("guests_access_code_norm", "access_code_norm"), ("guests_badge_norm", "badge_norm")):
         db.execute(f"DROP INDEX {name}")
         db.execute(f"CREATE INDEX {name} ON guests ({column}) WHERE {column} IS NOT NULL")
     db.execute("DROP INDEX guests_id_nocase")
