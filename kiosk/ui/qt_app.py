@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
-import gc
 import logging
 import signal
 import sys
@@ -23,6 +22,7 @@ from kiosk.services.station import Station
 from kiosk.storage import StoreError
 from kiosk.storage.config import ConfigError, StationConfig
 from kiosk.ui.controller import StationController
+from kiosk.ui.gc_schedule import DownloadWatch, garbage_collected_on_qt_thread
 from kiosk.ui.i18n import choose_language, use_language
 from kiosk.ui.main_window import MainWindow
 from kiosk.ui.scan_filter import install as install_scan_filter
@@ -32,7 +32,6 @@ from kiosk.ui.sounds import Sounds
 log = logging.getLogger(__name__)
 
 LOGOUT_TIMEOUT_S = 3.0
-GC_INTERVAL_MS = 1000
 # run_station_window's answer when the station is to be opened again (staff switched the door's session).
 REOPEN = -1
 
@@ -106,40 +105,6 @@ def _stop_signals_close(window: MainWindow) -> Iterator[None]:
                 signal.signal(signum, old)  # type: ignore[arg-type]
 
 
-@contextlib.contextmanager
-def _garbage_collected_on_qt_thread(app: QApplication) -> Iterator[None]:
-    """Run Python's cycle collector only on the Qt thread while the window is up.
-
-    Left automatic, a collection can start in whichever thread happens to allocate (the sync worker,
-    the demo's server) and destroy Qt objects caught in reference cycles there, off their own thread:
-    a crash some time later. Reference counting still frees everything else at once.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    # What exists by now (modules, Qt wrappers, the station) lives as long as the window. Frozen, the
-    # collector stops walking it every time: a full collection took 34-37 ms on the bench VM, longer
-    # than any other pause of the event loop during a full sync (P9); afterwards it takes microseconds.
-    gc.collect()
-    gc.freeze()
-    ticks = [0]
-
-    def collect() -> None:
-        ticks[0] += 1
-        gc.collect(2 if ticks[0] % 30 == 0 else 0)
-
-    timer = QTimer(app)
-    timer.setInterval(GC_INTERVAL_MS)
-    timer.timeout.connect(collect)
-    timer.start()
-    try:
-        yield
-    finally:
-        timer.stop()
-        timer.deleteLater()
-        gc.unfreeze()
-        gc.collect()
-        if was_enabled:
-            gc.enable()
 
 
 async def run_station_window(
@@ -179,7 +144,10 @@ async def run_station_window(
         window.show()
     if quit_after is not None:
         QTimer.singleShot(int(quit_after * 1000), window.close_now)
-    with _garbage_collected_on_qt_thread(app):
+    download = DownloadWatch()
+    controller.sync_progress.connect(download.progressed)
+    controller.synced.connect(download.ended)
+    with garbage_collected_on_qt_thread(app, download.busy):
         try:
             with _stop_signals_close(window):
                 await closed.wait()
