@@ -152,7 +152,7 @@ def test_garbage_scans_are_unknown(server: ServerProcess, tmp_path: Path) -> Non
     for code in GARBAGE:
         result = kiosk(station, "scan", code, "--json")
         assert result.returncode == 0 and "Traceback" not in result.stderr, code
-        assert json.loads(result.stdout) == {"verdict": "unknown", "guest": None, "queued": False,
+        assert json.loads(result.stdout) == {"verdict": "unknown", "guest": None, "matchedBy": None, "queued": False,
                                              "message": "Code not known", "change_id": None}
     after = kiosk_json(station, "status")
     assert after["guests"] == before["guests"] and after["scans"] == before["scans"] + len(GARBAGE)
