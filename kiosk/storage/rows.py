@@ -100,10 +100,6 @@ def fast_normalise(code: str | None) -> str | None:
     return normalise_code(code) or None
 
 
-# A field value as text for codes and display columns; lists, dicts and booleans are not text.
-_scalar_text = code_text
-
-
 def guest_to_row(guest: Guest, badge_field: str) -> tuple[Any, ...] | None:
     """The row for one guest, or None when the mirror cannot hold it (no usable id)."""
     guest_id = guest.id
@@ -114,8 +110,8 @@ def guest_to_row(guest: Guest, badge_field: str) -> tuple[Any, ...] | None:
         fields = dict(fields) if isinstance(fields, Mapping) else {}
     companions = guest.companions
     get = fields.get
-    access_code = _scalar_text(guest.access_code)
-    badge = _scalar_text(get(badge_field))
+    access_code = code_text(guest.access_code)
+    badge = code_text(get(badge_field))
     admission = guest.admission
     color = guest.highlight_color
     return (
@@ -195,7 +191,7 @@ def badge_norm_of(fields_json: str, badge_field: str) -> str | None:
         return None
     if not isinstance(fields, dict):
         return None
-    return fast_normalise(_scalar_text(fields.get(badge_field)))
+    return fast_normalise(code_text(fields.get(badge_field)))
 
 
 # The values of the column before schema 3 called it admission (the v1 registration states), as kept in
@@ -306,7 +302,7 @@ def _names(data: Mapping[str, Any]) -> dict[str, str]:
 def legacy_names(fields: Mapping[str, Any]) -> dict[str, str]:
     """The names a guest stored before schema 3 had, from its v1 fields, as that release showed them."""
     def text(key: str) -> str:
-        value = _scalar_text(fields.get(key))
+        value = code_text(fields.get(key))
         return value.strip() if value else ""
 
     first, last = text("firstName"), text("lastName")
