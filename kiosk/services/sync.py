@@ -25,6 +25,7 @@ from kiosk.platforms.base import (
     RemoteError,
     RetryLater,
 )
+from kiosk.services.collector import cycle_collector_paused
 from kiosk.storage import EmptyListing, ListingRefused, Store
 from kiosk.storage.mirror import PreparedPage
 
@@ -204,12 +205,13 @@ class Sync:
         writer = _PullWriter(self, report, bulk, listing)
         late: list[tuple[str, Guest]] = []
         try:
-            async for page in self._connector.pull(state.cursor):
-                for line in page.malformed:
-                    log.warning("skipped a malformed guest record: %s", line)
-                report.malformed += len(page.malformed)
-                late.extend(page.late_conflicts)
-                await writer.add(page)
+            with cycle_collector_paused(bulk):
+                async for page in self._connector.pull(state.cursor):
+                    for line in page.malformed:
+                        log.warning("skipped a malformed guest record: %s", line)
+                    report.malformed += len(page.malformed)
+                    late.extend(page.late_conflicts)
+                    await writer.add(page)
         except EmptyListing as err:
             # The server listed nobody while the door knows guests: a glitch must not empty the list.
             log.error("full listing refused: %s", err)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -107,3 +108,50 @@ def test_a_bulk_pull_cut_off_half_way_keeps_what_landed_and_the_next_round_finis
     assert again.ok and again.full and again.pulled == GUESTS
     assert store.counts()["guests"] == GUESTS
     assert store.sync_state().cursor is not None
+
+
+@pytest.fixture()
+def collector() -> Iterator[None]:
+    was = gc.isenabled()
+    gc.enable()
+    yield
+    (gc.enable if was else gc.disable)()
+
+
+def collector_during_writes(store: Store, monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """Whether the cycle collector was on while each write transaction of a pull was made."""
+    seen: list[bool] = []
+    original = store.apply_pull_page
+
+    def spy(guests: Any, **options: Any) -> None:
+        seen.append(gc.isenabled())
+        original(guests, **options)
+
+    monkeypatch.setattr(store, "apply_pull_page", spy)
+    return seen
+
+
+def test_the_cycle_collector_waits_out_a_first_download_only(
+    server: ServerThread, store: Store, monkeypatch: pytest.MonkeyPatch, collector: None
+) -> None:
+    seen = collector_during_writes(store, monkeypatch)
+    assert run(server, store).ok
+    assert seen == [False, False, False] and gc.isenabled()
+
+    seen.clear()
+    store.update_sync_state(cursor=None)  # everything comes again, but the door is open: no pause
+    assert run(server, store).ok
+    assert seen and all(seen) and gc.isenabled()
+
+
+def test_a_first_download_cut_off_turns_the_collector_back_on(
+    server: ServerThread, store: Store, collector: None
+) -> None:
+    assert not run(server, store, cut_list_in_the_middle=True).ok
+    assert gc.isenabled()
+
+
+def test_a_collector_someone_else_turned_off_stays_off(server: ServerThread, store: Store, collector: None) -> None:
+    gc.disable()  # as the window does: it runs the collector on its own timer
+    assert run(server, store).ok
+    assert not gc.isenabled()

@@ -192,11 +192,15 @@ def _companions(guest_id: str, value: object) -> tuple[str, ...]:
 
 def names(fields: dict[str, Any]) -> dict[str, str]:
     """Guest's name, sort name, company and email from the v1 fields (the document's names for them)."""
-    def text(key: str) -> str:
-        value = fields.get(key)
-        return str(value).strip() if isinstance(value, str | int | float) and not isinstance(value, bool) else ""
+    get = fields.get
+    first, last = _field_text(get("firstName")), _field_text(get("lastName"))
+    name = " ".join(filter(None, (_field_text(get("titlePrefix")), first, last, _field_text(get("titleSuffix")))))
+    return {"name": name, "sort_name": " ".join(filter(None, (last, first))),
+            "company": _field_text(get("company")), "email": _field_text(get("email"))}
 
-    first, last = text("firstName"), text("lastName")
-    name = " ".join(p for p in (text("titlePrefix"), first, last, text("titleSuffix")) if p)
-    return {"name": name, "sort_name": " ".join(p for p in (last, first) if p), "company": text("company"),
-            "email": text("email")}
+
+def _field_text(value: object) -> str:
+    # A plain string first: every guest of a download comes through here six times.
+    if type(value) is str:
+        return value.strip()
+    return str(value).strip() if isinstance(value, str | int | float) and not isinstance(value, bool) else ""
