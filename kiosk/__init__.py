@@ -1,3 +1,3 @@
 """kiosk: an offline-first check-in desk for event entrances."""
 
-__version__ = "0.2.0"
+__version__ = "0.2.1"

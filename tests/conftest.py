@@ -2,9 +2,11 @@
 
 import asyncio
 import os
+import tempfile
 from collections.abc import Callable, Iterator
 from typing import Any
 
+import hypothesis.configuration
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -14,6 +16,10 @@ for _var in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_prox
 os.environ["NO_PROXY"] = "127.0.0.1,localhost"
 # Tests never write into the OS keyring of the person running them; keyring tests use an in-memory one.
 os.environ["KIOSK_NO_KEYRING"] = "1"
+# Hypothesis keeps its files (the constants it collects from the code, examples) under the directory
+# the run starts in, which is the checkout: a temporary one instead, gone with the run.
+_HYPOTHESIS_HOME = tempfile.TemporaryDirectory(prefix="kiosk-hypothesis-")
+hypothesis.configuration.set_hypothesis_home_dir(_HYPOTHESIS_HOME.name)
 
 
 @pytest.fixture()
