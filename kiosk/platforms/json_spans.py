@@ -146,9 +146,9 @@ def loads(raw: bytes | bytearray) -> Any:
 
 
 def loads_batch(raw: bytes, max_depth: int) -> list[Any] | None:
-    """The values of a JSON array that `loads` would read exactly as orjson does, each nested at most
-    `max_depth` levels (itself the first); None where anything is unusual, for the caller to read the
-    values one by one and say which one is wrong."""
+    """The values of a JSON array, when orjson reads them as `loads` would one by one and each is nested
+    at most `max_depth` levels (itself the first); else None, and the caller reads them one by one to
+    say which is wrong."""
     if _LONG_RUN in raw.translate(_DIGITS_ONLY):
         return None
     try:

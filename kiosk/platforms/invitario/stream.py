@@ -52,7 +52,7 @@ _UNLIMITED = 1 << 62
 # The fast path: one ordinary record (an object at most four levels deep) and the separator after it.
 _RECORD = re.compile(WS + rb"(\{" + nested(3) + rb"\})" + WS + rb"([,\]])", re.S)
 # Records decoded by one orjson call: a first download of 100,000 guests spent 1.7 s finding and decoding
-# them one by one, 0.6 s in batches of a 64 KB piece. A batch stays far under MAX_GUEST_SIZE, so no record
+# them one by one, 0.9 s in batches of a 64 KB piece. A batch stays far under MAX_GUEST_SIZE, so no record
 # in it can be too large; depth is checked on what orjson built.
 _BATCH_BYTES = 256 * 1024
 # Where a batch may end: after a "}" that a "," and "{" or the list's "]" follow. A "}" inside a record
